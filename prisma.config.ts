@@ -1,0 +1,8 @@
+import { defineConfig } from 'prisma/config'
+
+// The CLI is only used for `prisma generate` here; migrations are applied by scripts/db-migrate.mjs.
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://localhost:5432/chat_files' },
+})
