@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { defaultSessionMaxAge, s3Defaults } from './server/utils/config'
 
 // https://nuxt.com/docs/api/configuration/nuxt-config
 export default defineNuxtConfig({
@@ -15,22 +16,12 @@ export default defineNuxtConfig({
       name: 'neptun-session',
       password: '',
       // Seconds; NUXT_SESSION_MAX_AGE. Bounds both the cookie and the sealed payload's TTL.
-      maxAge: 60 * 60 * 24 * 7,
+      maxAge: defaultSessionMaxAge,
       cookie: { sameSite: 'lax', httpOnly: true, secure: process.env.NODE_ENV === 'production' },
     },
-    s3: {
-      // Where the server itself reaches storage; empty means AWS's own endpoint for the region.
-      endpoint: '',
-      // The host browsers and curl reach; URLs are signed for it. Empty means `endpoint`.
-      publicEndpoint: '',
-      region: 'us-east-1',
-      bucket: '',
-      accessKeyId: '',
-      secretAccessKey: '',
-      forcePathStyle: false,
-      // Lifetime of presigned download URLs in seconds (at most 7 days, SigV4's limit).
-      urlTtl: 900,
-    },
+    // NUXT_S3_ENDPOINT, NUXT_S3_PUBLIC_ENDPOINT, NUXT_S3_REGION, NUXT_S3_BUCKET, NUXT_S3_ACCESS_KEY_ID,
+    // NUXT_S3_SECRET_ACCESS_KEY, NUXT_S3_FORCE_PATH_STYLE, NUXT_S3_URL_TTL; described in server/utils/storage.ts.
+    s3: { ...s3Defaults },
   },
 
   typescript: { strict: true },

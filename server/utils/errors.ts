@@ -1,4 +1,7 @@
+import { STATUS_CODES } from 'node:http'
+import type { H3Error } from 'h3'
 import { createError } from 'h3'
+import type { ApiError } from '#shared/types/api'
 
 // Errors the routes reuse, defined once so their wording never drifts between routes.
 // The error handler (server/error-handler.ts) renders every error as {statusCode, statusMessage, data: {message}}.
@@ -17,3 +20,32 @@ export const userNotFound = () => apiError(404, 'Not Found', 'User not found')
 export const invalidCredentials = () => apiError(401, 'Unauthorized', 'Invalid credentials')
 
 export const emailTaken = () => apiError(409, 'Conflict', 'An account with this email already exists')
+
+/** Any thrown value as the contract's error body. Unexpected faults say nothing about their cause. */
+export function toApiError(error: Partial<H3Error>): ApiError {
+  const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode <= 599 ? error.statusCode : 500
+  const statusMessage = STATUS_CODES[statusCode] ?? 'Error'
+  return { statusCode, statusMessage, data: { message: describe(error, statusCode, statusMessage) } }
+}
+
+function describe(error: Partial<H3Error>, statusCode: number, statusMessage: string): string {
+  // Unexpected faults may carry SQL, paths or secrets in their message: say nothing specific.
+  if (statusCode >= 500 && (error.unhandled || !hasOwnMessage(error.data))) return statusMessage
+  if (hasOwnMessage(error.data)) return error.data.message
+  const issues = zodIssues(error.data)
+  if (issues) return issues
+  if (statusCode === 401) return 'Sign in required'
+  return error.message || statusMessage
+}
+
+function hasOwnMessage(data: unknown): data is { message: string } {
+  return typeof data === 'object' && data !== null && !('issues' in data)
+    && typeof (data as { message?: unknown }).message === 'string'
+}
+
+// h3's validated readers put the validator's error in `data`; zod's issues say what was wrong and where.
+function zodIssues(data: unknown): string | undefined {
+  const issues = (data as { issues?: { path: PropertyKey[], message: string }[] } | undefined)?.issues
+  if (!Array.isArray(issues) || issues.length === 0) return undefined
+  return issues.map(i => (i.path.length ? `${i.path.map(String).join('.')}: ` : '') + i.message).join('; ')
+}

@@ -133,7 +133,8 @@ export function servedContentType(type: string): string {
  */
 export function contentDisposition(name: string, type: string): string {
   const disposition = isInlineSafe(type) ? 'inline' : 'attachment'
-  const fallback = name.normalize('NFKD').replace(/[^\x20-\x7e]|["\\%]/g, '_') || 'download'
+  // Accents dropped (é → e), anything else outside printable ASCII, quotes and backslashes replaced.
+  const fallback = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]|["\\%]/g, '_') || 'download'
   return `${disposition}; filename="${fallback}"; filename*=UTF-8''${uriEncode(name)}`
 }
 

@@ -1,0 +1,13 @@
+import type { GetChatsResponse } from '#shared/types/api'
+
+export function chatsPath(userId: string) {
+  return `/api/users/${encodeURIComponent(userId)}/chats`
+}
+
+/** The session user's chats, newest first. */
+export function useChats(userId: MaybeRefOrGetter<string>) {
+  return useFetch<GetChatsResponse>(() => chatsPath(toValue(userId)), {
+    key: computed(() => `chats:${toValue(userId)}`),
+    default: () => ({ chats: [] }),
+  })
+}

@@ -1,0 +1,69 @@
+import type { S3Settings } from './storage'
+
+// One home for configuration: the defaults nuxt.config.ts puts in runtimeConfig, the same settings
+// read from NUXT_* variables by scripts that run outside the server, and the start-up check.
+
+export const s3Defaults: S3Settings = {
+  endpoint: '',
+  publicEndpoint: '',
+  region: 'us-east-1',
+  bucket: '',
+  accessKeyId: '',
+  secretAccessKey: '',
+  forcePathStyle: false,
+  urlTtl: 900,
+}
+
+/** Session lifetime in seconds (7 days); NUXT_SESSION_MAX_AGE overrides it. */
+export const defaultSessionMaxAge = 60 * 60 * 24 * 7
+
+const s3EnvNames: Record<keyof S3Settings, string> = {
+  endpoint: 'NUXT_S3_ENDPOINT',
+  publicEndpoint: 'NUXT_S3_PUBLIC_ENDPOINT',
+  region: 'NUXT_S3_REGION',
+  bucket: 'NUXT_S3_BUCKET',
+  accessKeyId: 'NUXT_S3_ACCESS_KEY_ID',
+  secretAccessKey: 'NUXT_S3_SECRET_ACCESS_KEY',
+  forcePathStyle: 'NUXT_S3_FORCE_PATH_STYLE',
+  urlTtl: 'NUXT_S3_URL_TTL',
+}
+
+/** S3 settings from NUXT_S3_* variables, the way Nuxt's runtimeConfig reads them (for scripts). */
+export function s3SettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Settings {
+  const get = (key: keyof S3Settings) => env[s3EnvNames[key]]
+  return {
+    endpoint: get('endpoint') ?? s3Defaults.endpoint,
+    publicEndpoint: get('publicEndpoint') ?? s3Defaults.publicEndpoint,
+    region: get('region') || s3Defaults.region,
+    bucket: get('bucket') ?? s3Defaults.bucket,
+    accessKeyId: get('accessKeyId') ?? s3Defaults.accessKeyId,
+    secretAccessKey: get('secretAccessKey') ?? s3Defaults.secretAccessKey,
+    forcePathStyle: get('forcePathStyle') === undefined ? s3Defaults.forcePathStyle : get('forcePathStyle') === 'true',
+    urlTtl: get('urlTtl') === undefined ? s3Defaults.urlTtl : Number(get('urlTtl')),
+  }
+}
+
+/** True when any NUXT_S3_* variable is set: then storage is configured, not embedded. */
+export function hasS3Env(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Object.values(s3EnvNames).some(name => env[name] !== undefined && env[name] !== '')
+}
+
+/**
+ * Problems that must stop a server from starting, each naming the variable to set. A production
+ * server never falls back to embedded parts, so every required setting is listed at once.
+ */
+export function configProblems(s3: S3Settings, session: { password?: string, maxAge?: number }, databaseUrl: string | undefined): string[] {
+  const problems: string[] = []
+  if (!databaseUrl) problems.push('DATABASE_URL is not set (postgresql://user:password@host:5432/database)')
+  if (!session.password) problems.push('NUXT_SESSION_PASSWORD is not set (at least 32 random characters)')
+  else if (session.password.length < 32) problems.push('NUXT_SESSION_PASSWORD must be at least 32 characters')
+  if (!s3.bucket) problems.push('NUXT_S3_BUCKET is not set')
+  if (!s3.accessKeyId) problems.push('NUXT_S3_ACCESS_KEY_ID is not set')
+  if (!s3.secretAccessKey) problems.push('NUXT_S3_SECRET_ACCESS_KEY is not set')
+  if (!Number.isInteger(s3.urlTtl) || s3.urlTtl < 1 || s3.urlTtl > 604800) problems.push('NUXT_S3_URL_TTL must be a whole number of seconds from 1 to 604800 (7 days)')
+  for (const [name, value] of [['NUXT_S3_ENDPOINT', s3.endpoint], ['NUXT_S3_PUBLIC_ENDPOINT', s3.publicEndpoint]] as const) {
+    if (value && !/^https?:\/\/[^/]/.test(value)) problems.push(`${name} must be an http(s) URL`)
+  }
+  if (session.maxAge !== undefined && !(Number.isInteger(session.maxAge) && session.maxAge > 0)) problems.push('NUXT_SESSION_MAX_AGE must be a positive whole number of seconds')
+  return problems
+}
