@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { defaultSessionMaxAge, s3Defaults } from './server/utils/config'
+import { defaultSessionMaxAge, s3Defaults, sessionCookieName } from './server/utils/config'
 
 // https://nuxt.com/docs/api/configuration/nuxt-config
 export default defineNuxtConfig({
@@ -13,7 +13,7 @@ export default defineNuxtConfig({
 
   runtimeConfig: {
     session: {
-      name: 'neptun-session',
+      name: sessionCookieName,
       password: '',
       // Seconds; NUXT_SESSION_MAX_AGE. Bounds both the cookie and the sealed payload's TTL.
       maxAge: defaultSessionMaxAge,

@@ -1,4 +1,5 @@
-import type { GetChatFilesResponse } from '#shared/types/api'
+import type { FetchError } from 'ofetch'
+import type { ApiError, GetChatFilesResponse } from '#shared/types/api'
 
 /** Path of the chat files endpoint; ids are encoded so they cannot change the route. */
 export function chatFilesPath(userId: string, chatId: number | string) {
@@ -7,7 +8,7 @@ export function chatFilesPath(userId: string, chatId: number | string) {
 
 /** The files of a chat, with presigned download URLs; refetches when either id changes. */
 export function useChatFiles(userId: MaybeRefOrGetter<string>, chatId: MaybeRefOrGetter<number | string>) {
-  return useFetch<GetChatFilesResponse>(() => chatFilesPath(toValue(userId), toValue(chatId)), {
+  return useFetch<GetChatFilesResponse, FetchError<ApiError>>(() => chatFilesPath(toValue(userId), toValue(chatId)), {
     key: computed(() => `chat-files:${toValue(userId)}:${toValue(chatId)}`),
     default: () => ({ chatFiles: [] }),
   })

@@ -1,4 +1,5 @@
-import type { GetChatsResponse } from '#shared/types/api'
+import type { FetchError } from 'ofetch'
+import type { ApiError, GetChatsResponse } from '#shared/types/api'
 
 export function chatsPath(userId: string) {
   return `/api/users/${encodeURIComponent(userId)}/chats`
@@ -6,7 +7,7 @@ export function chatsPath(userId: string) {
 
 /** The session user's chats, newest first. */
 export function useChats(userId: MaybeRefOrGetter<string>) {
-  return useFetch<GetChatsResponse>(() => chatsPath(toValue(userId)), {
+  return useFetch<GetChatsResponse, FetchError<ApiError>>(() => chatsPath(toValue(userId)), {
     key: computed(() => `chats:${toValue(userId)}`),
     default: () => ({ chats: [] }),
   })

@@ -14,6 +14,9 @@ export const s3Defaults: S3Settings = {
   urlTtl: 900,
 }
 
+/** The session cookie's name is part of the contract. */
+export const sessionCookieName = 'neptun-session'
+
 /** Session lifetime in seconds (7 days); NUXT_SESSION_MAX_AGE overrides it. */
 export const defaultSessionMaxAge = 60 * 60 * 24 * 7
 
@@ -43,9 +46,12 @@ export function s3SettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Setti
   }
 }
 
-/** True when any NUXT_S3_* variable is set: then storage is configured, not embedded. */
+/**
+ * True when storage is configured (a bucket or an endpoint is named): then `nuxt dev` uses it instead of
+ * its local server. Region, TTL and path style alone only tune whichever storage is used.
+ */
 export function hasS3Env(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Object.values(s3EnvNames).some(name => env[name] !== undefined && env[name] !== '')
+  return Boolean(env.NUXT_S3_BUCKET || env.NUXT_S3_ENDPOINT)
 }
 
 /**

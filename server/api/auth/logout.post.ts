@@ -1,8 +1,7 @@
 export default defineEventHandler(async (event) => {
   await clearUserSession(event)
   // clearUserSession empties the cookie's value; expire it too, so browsers drop it rather than keep an empty one.
-  const { name, cookie } = useRuntimeConfig(event).session
-  deleteCookie(event, name, cookie)
+  deleteCookie(event, sessionCookieName, useRuntimeConfig(event).session.cookie || undefined)
   setResponseStatus(event, 204)
   return null
 })
