@@ -25,6 +25,8 @@ const chatFileColumns = { id: true, chatConversationId: true, name: true, size: 
  */
 export async function findChatFilesOfOwner(ownerId: string, chatId: number) {
   const chat = await usePrisma().chatConversation.findFirst({
+    // One round trip: the files come back aggregated in the chat's row (LATERAL join), not in a second query.
+    relationLoadStrategy: 'join',
     where: { id: chatId, userId: ownerId },
     select: { files: { select: chatFileColumns, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
   })
