@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { createChatWithFiles, fetch, setupApp, signUpUser, useServices } from '../../helpers/app'
+
+await setupApp()
+const services = useServices()
+
+describe('page /chats/[chat_id]', () => {
+  it('lists the chat\'s files, rendered on the server through useChatFiles', async () => {
+    const user = await signUpUser()
+    const { chat } = await createChatWithFiles(services, user.id, [
+      { name: 'plan.pdf', type: 'application/pdf', body: '%PDF-1.4 x' },
+      { name: 'Ünïcode notes.txt', type: 'text/plain', body: 'hello' },
+    ])
+    const res = await fetch(`/chats/${chat.id}`, { headers: { cookie: user.cookie } })
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('plan.pdf')
+    expect(html).toContain('Ünïcode notes.txt')
+    expect(html).toContain('10 B')
+    expect(html).toMatch(/href="http:\/\/127\.0\.0\.1:\d+\/[^"]+X-Amz-Signature=/)
+  })
+
+  it('says not found for a chat that is not yours', async () => {
+    const owner = await signUpUser()
+    const stranger = await signUpUser()
+    const { chat } = await createChatWithFiles(services, owner.id, [{ name: 'secret.txt', type: 'text/plain', body: 's' }])
+    const html = await fetch(`/chats/${chat.id}`, { headers: { cookie: stranger.cookie } }).then(r => r.text())
+    expect(html).toContain('does not exist or is not yours')
+    expect(html).not.toContain('secret.txt')
+  })
+
+  it('sends visitors without a session to /login, remembering where they were going', async () => {
+    const res = await fetch('/chats/1', { redirect: 'manual' })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('/login?redirect=/chats/1')
+  })
+})
