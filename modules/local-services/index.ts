@@ -1,11 +1,6 @@
 import { resolve } from 'node:path'
 import { defineNuxtModule, useLogger } from '@nuxt/kit'
 import { hasS3Env, s3SettingsFromEnv } from '../../server/utils/config'
-import { migrate } from '../../prisma/migrate'
-import { defaultSeedPassword, seed, seedEmails } from '../../prisma/seed'
-import { createS3Client } from '../../server/utils/storage'
-import { startEmbeddedPostgres } from './postgres'
-import { startLocalS3 } from './s3'
 
 // `nuxt dev` on a machine with nothing configured: start an embedded PostgreSQL and a local S3 server
 // (data under .data/), migrate, and seed demo users on first start. Whatever DATABASE_URL or NUXT_S3_*
@@ -27,6 +22,10 @@ export default defineNuxtModule({
 })
 
 async function start(dataDir: string, log: (message: string) => void): Promise<Running> {
+  // Imported here, not at the top: `nuxt prepare` loads this module before the Prisma client is generated.
+  const [{ startEmbeddedPostgres }, { startLocalS3 }, { migrate }, { defaultSeedPassword, seed, seedEmails }, { createS3Client }] = await Promise.all([
+    import('./postgres'), import('./s3'), import('../../prisma/migrate'), import('../../prisma/seed'), import('../../server/utils/storage'),
+  ])
   const running: Running = {}
   const embeddedDb = !process.env.DATABASE_URL
   if (embeddedDb) {
