@@ -41,7 +41,8 @@ export function s3SettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Setti
     bucket: get('bucket') ?? s3Defaults.bucket,
     accessKeyId: get('accessKeyId') ?? s3Defaults.accessKeyId,
     secretAccessKey: get('secretAccessKey') ?? s3Defaults.secretAccessKey,
-    forcePathStyle: get('forcePathStyle') === undefined ? s3Defaults.forcePathStyle : get('forcePathStyle') === 'true',
+    // Nuxt reads NUXT_* values with destr: 'true' (any case) and non-zero numbers are on.
+    forcePathStyle: get('forcePathStyle') === undefined ? s3Defaults.forcePathStyle : /^(true|[1-9]\d*)$/i.test(get('forcePathStyle')!.trim()),
     urlTtl: get('urlTtl') === undefined ? s3Defaults.urlTtl : Number(get('urlTtl')),
   }
 }
@@ -68,8 +69,19 @@ export function configProblems(s3: S3Settings, session: { password?: string, max
   if (!s3.secretAccessKey) problems.push('NUXT_S3_SECRET_ACCESS_KEY is not set')
   if (!Number.isInteger(s3.urlTtl) || s3.urlTtl < 1 || s3.urlTtl > 604800) problems.push('NUXT_S3_URL_TTL must be a whole number of seconds from 1 to 604800 (7 days)')
   for (const [name, value] of [['NUXT_S3_ENDPOINT', s3.endpoint], ['NUXT_S3_PUBLIC_ENDPOINT', s3.publicEndpoint]] as const) {
-    if (value && !/^https?:\/\/[^/]/.test(value)) problems.push(`${name} must be an http(s) URL`)
+    if (value && !isHttpUrl(value)) problems.push(`${name} must be an http(s) URL`)
   }
   if (session.maxAge !== undefined && !(Number.isInteger(session.maxAge) && session.maxAge > 0)) problems.push('NUXT_SESSION_MAX_AGE must be a positive whole number of seconds')
   return problems
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    // WHATWG parsing would read `https:///path` as host "path"; insist on an explicit host.
+    return /^https?:\/\/[^/]/i.test(value) && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+  }
+  catch {
+    return false
+  }
 }

@@ -35,11 +35,19 @@ export interface Presigner {
   presignGet(key: string, options: PresignOptions): string
 }
 
-/** The origin the bucket is reached at, and the path prefix before object keys. */
+/**
+ * The origin the bucket is reached at, and the path prefix before object keys. Virtual-hosted style
+ * (bucket.host) unless path style is forced or the SDK itself would fall back to path style: an IP
+ * endpoint, a bucket name that is not a DNS label, or a dotted bucket over TLS (no certificate covers it).
+ */
 export function bucketLocation(endpoint: string, s: Pick<S3Settings, 'region' | 'bucket' | 'forcePathStyle'>) {
-  const base = new URL(endpoint || `https://s3.${s.region}.amazonaws.com`)
+  const base = new URL(endpoint || `https://s3.${s.region}.amazonaws.com${s.region.startsWith('cn-') ? '.cn' : ''}`)
   const basePath = base.pathname.replace(/\/+$/, '')
-  if (s.forcePathStyle) return { protocol: base.protocol, host: base.host, pathPrefix: `${basePath}/${uriEncode(s.bucket)}` }
+  const virtualHosted = !s.forcePathStyle
+    && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s.bucket) && !s.bucket.includes('..')
+    && !/^\d+\.\d+\.\d+\.\d+$|^\[/.test(base.hostname)
+    && !(base.protocol === 'https:' && s.bucket.includes('.'))
+  if (!virtualHosted) return { protocol: base.protocol, host: base.host, pathPrefix: `${basePath}/${uriEncode(s.bucket)}` }
   return { protocol: base.protocol, host: `${s.bucket}.${base.host}`, pathPrefix: basePath }
 }
 
@@ -124,7 +132,7 @@ export function isInlineSafe(type: string): boolean {
 
 /** The Content-Type to serve: the stored type when it is a well-formed MIME type, else octet-stream. */
 export function servedContentType(type: string): string {
-  return MIME_TYPE.test(essence(type)) ? type.trim() : 'application/octet-stream'
+  return MIME_TYPE.test(essence(type)) && /^[\t\x20-\x7e]*$/.test(type.trim()) ? type.trim() : 'application/octet-stream'
 }
 
 /**
@@ -132,6 +140,7 @@ export function servedContentType(type: string): string {
  * an RFC 5987 `filename*` so non-ASCII names arrive intact.
  */
 export function contentDisposition(name: string, type: string): string {
+  name ||= 'download'
   const disposition = isInlineSafe(type) ? 'inline' : 'attachment'
   // Accents dropped (é → e), anything else outside printable ASCII, quotes and backslashes replaced.
   const fallback = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]|["\\%]/g, '_') || 'download'

@@ -1,0 +1,108 @@
+import { createError } from 'h3'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { chatNotFound, emailTaken, invalidCredentials, toApiError, userNotFound } from '../../../server/utils/errors'
+
+/** What h3's validated readers (readValidatedBody, getValidatedRouterParams) throw for a failed zod parse. */
+function asH3ValidationError(error: z.ZodError) {
+  return createError({ status: 400, statusMessage: 'Validation Error', message: error.message, data: error })
+}
+
+describe('error factories', () => {
+  it.each([
+    ['chatNotFound', chatNotFound, 404, 'Not Found', 'Chat not found'],
+    ['userNotFound', userNotFound, 404, 'Not Found', 'User not found'],
+    ['invalidCredentials', invalidCredentials, 401, 'Unauthorized', 'Invalid credentials'],
+    ['emailTaken', emailTaken, 409, 'Conflict', 'An account with this email already exists'],
+  ] as const)('%s renders as %i %s: %s', (_, factory, statusCode, statusMessage, message) => {
+    expect(toApiError(factory())).toStrictEqual({ statusCode, statusMessage, data: { message } })
+  })
+
+  it('makes a new error each call', () => {
+    expect(chatNotFound()).not.toBe(chatNotFound())
+  })
+})
+
+describe('toApiError', () => {
+  it('gives exactly {statusCode, statusMessage, data: {message}}', () => {
+    const body = toApiError(createError({ statusCode: 404, statusMessage: 'Not Found', data: { message: 'Gone', extra: 'x' }, stack: 'at x' }))
+    expect(body).toStrictEqual({ statusCode: 404, statusMessage: 'Not Found', data: { message: 'Gone' } })
+  })
+
+  it('takes the status message from the status code, not from the error', () => {
+    expect(toApiError(createError({ statusCode: 404, statusMessage: 'Nope' })).statusMessage).toBe('Not Found')
+  })
+
+  describe('unexpected faults say nothing about their cause', () => {
+    const sqlMessage = 'insert into "users" ("email") values ($1) - duplicate key value violates unique constraint "users_email_key"'
+    const stackMessage = 'ENOENT: no such file\n    at Object.openSync (node:fs:573:3)\n    at /work/main/server/utils/storage.ts:12:3'
+
+    it.each([
+      ['a plain Error with SQL in its message', new Error(sqlMessage)],
+      ['a plain Error with a stack in its message', new Error(stackMessage)],
+      ['an Error with a 500 status code', Object.assign(new Error(sqlMessage), { statusCode: 500 })],
+    ])('%s', (_, error) => {
+      expect(toApiError(error as never)).toStrictEqual({ statusCode: 500, statusMessage: 'Internal Server Error', data: { message: 'Internal Server Error' } })
+    })
+
+    it('an error h3 wrapped as unhandled, even with a message in data', () => {
+      const error = createError({ statusCode: 500, message: sqlMessage, data: { message: sqlMessage } })
+      error.unhandled = true
+      expect(toApiError(error)).toStrictEqual({ statusCode: 500, statusMessage: 'Internal Server Error', data: { message: 'Internal Server Error' } })
+    })
+
+    it('a 5xx error without a message of its own in data', () => {
+      expect(toApiError(createError({ statusCode: 503, message: stackMessage })))
+        .toStrictEqual({ statusCode: 503, statusMessage: 'Service Unavailable', data: { message: 'Service Unavailable' } })
+    })
+  })
+
+  it('a handled 5xx error keeps the message it chose for the client', () => {
+    expect(toApiError(createError({ statusCode: 503, data: { message: 'Storage is unavailable, try again' } })))
+      .toStrictEqual({ statusCode: 503, statusMessage: 'Service Unavailable', data: { message: 'Storage is unavailable, try again' } })
+  })
+
+  it('a zod validation error, as h3 wraps it, names each path and problem', () => {
+    const schema = z.object({
+      email: z.email('must be a valid email address'),
+      password: z.string().min(10, 'must be at least 10 characters'),
+      tags: z.array(z.object({ name: z.string().min(1, 'is required') })),
+    })
+    const result = schema.safeParse({ email: 'nope', password: 'short', tags: [{ name: 'ok' }, { name: '' }] })
+    expect(result.success).toBe(false)
+    expect(toApiError(asH3ValidationError(result.error!))).toStrictEqual({
+      statusCode: 400,
+      statusMessage: 'Bad Request',
+      data: { message: 'email: must be a valid email address; password: must be at least 10 characters; tags.1.name: is required' },
+    })
+  })
+
+  it('a zod issue at the root has no path in the message', () => {
+    const result = z.string().min(3, 'is too short').safeParse('ab')
+    expect(toApiError(asH3ValidationError(result.error!)).data.message).toBe('is too short')
+  })
+
+  it.each([
+    ['a redirect', 302],
+    ['a success', 200],
+    ['a code above 599', 600],
+    ['zero', 0],
+  ])('turns a status code out of the error range (%s) into 500', (_, statusCode) => {
+    expect(toApiError({ statusCode, message: 'leak' })).toStrictEqual({ statusCode: 500, statusMessage: 'Internal Server Error', data: { message: 'Internal Server Error' } })
+  })
+
+  it('a 401 without data asks to sign in', () => {
+    // What nuxt-auth-utils' requireUserSession throws.
+    expect(toApiError(createError({ statusCode: 401, message: 'Unauthorized' })))
+      .toStrictEqual({ statusCode: 401, statusMessage: 'Unauthorized', data: { message: 'Sign in required' } })
+  })
+
+  it('a 4xx error without data uses its message, or the status message when it has none', () => {
+    expect(toApiError(createError({ statusCode: 400, message: 'Body must be JSON' })).data.message).toBe('Body must be JSON')
+    expect(toApiError(createError({ statusCode: 404 })).data.message).toBe('Not Found')
+  })
+
+  it('a 4xx code Node has no name for gets "Error"', () => {
+    expect(toApiError(createError({ statusCode: 499 })).statusMessage).toBe('Error')
+  })
+})
