@@ -1,6 +1,6 @@
 import { defineConfig } from 'prisma/config'
 
-// The CLI is only used for `prisma generate` here; migrations are applied by scripts/db-migrate.mjs.
+// The CLI is only used for `prisma generate` here; `npm run db:migrate` (prisma/migrate.ts) applies migrations.
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },

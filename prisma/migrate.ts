@@ -53,6 +53,7 @@ export async function migrate(connectionString: string, options: { dir?: string,
   const client = new pg.Client({ connectionString })
   await client.connect()
   try {
+    // Waits for another instance that is migrating right now; it finds nothing left to do afterwards.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
     try {
       await client.query(createMigrationsTable)
@@ -76,7 +77,8 @@ export async function migrate(connectionString: string, options: { dir?: string,
       return result
     }
     finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+      // Closing the connection releases the lock anyway; a failure here must not hide the real error.
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
     }
   }
   finally {
@@ -97,7 +99,7 @@ async function applyOne(client: pg.Client, m: Migration) {
     await client.query('COMMIT')
   }
   catch (error) {
-    await client.query('ROLLBACK')
+    await client.query('ROLLBACK').catch(() => {})
     throw new Error(`Migration ${m.name} failed and was rolled back: ${(error as Error).message}`)
   }
 }
