@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { createHash, randomUUID } from 'node:crypto'
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -218,5 +220,28 @@ describe('prisma/migrate.ts', () => {
     expect(await tableExists(url, 'probe_next')).toBe(true)
     const nextRows = (await migrationRows(url)).filter(r => r.migration_name === next)
     expect(nextRows.map(r => [!!r.finished_at, !!r.rolled_back_at])).toEqual([[false, true], [true, false]])
+  })
+})
+
+describe('npm run db:migrate', () => {
+  // Asynchronous: an embedded scratch database is served from this very process, which must keep running.
+  const runCli = (env: Record<string, string>) => promisify(execFile)(process.execPath, ['node_modules/jiti/lib/jiti-cli.mjs', 'prisma/migrate.ts'], {
+    cwd: rootDir, encoding: 'utf8', env: { PATH: process.env.PATH!, ...env },
+  }).then(r => ({ status: 0, ...r }), (e: { code: number, stdout: string, stderr: string }) => ({ status: e.code, stdout: e.stdout, stderr: e.stderr }))
+
+  it('migrates DATABASE_URL, then reports it up to date', async () => {
+    const url = await scratchDatabase()
+    const first = await runCli({ DATABASE_URL: url })
+    expect(first.status, first.stderr).toBe(0)
+    expect(first.stdout).toContain(`${migrationNames.length} migration(s) applied`)
+    const second = await runCli({ DATABASE_URL: url })
+    expect(second.status, second.stderr).toBe(0)
+    expect(second.stdout).toContain('Database is up to date')
+  })
+
+  it('exits 1 and says so without DATABASE_URL', async () => {
+    const result = await runCli({})
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('DATABASE_URL is not set')
   })
 })
