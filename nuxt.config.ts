@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { defaultSessionMaxAge, s3Defaults, sessionCookieName } from './server/utils/config'
+import { defaultSessionMaxAge, s3Defaults, sessionCookieName, uploadDefaults } from './server/utils/config'
 
 // https://nuxt.com/docs/api/configuration/nuxt-config
 export default defineNuxtConfig({
@@ -22,12 +22,17 @@ export default defineNuxtConfig({
     // NUXT_S3_ENDPOINT, NUXT_S3_PUBLIC_ENDPOINT, NUXT_S3_REGION, NUXT_S3_BUCKET, NUXT_S3_ACCESS_KEY_ID,
     // NUXT_S3_SECRET_ACCESS_KEY, NUXT_S3_FORCE_PATH_STYLE, NUXT_S3_URL_TTL; described in server/utils/storage.ts.
     s3: { ...s3Defaults },
+    // NUXT_UPLOAD_MAX_BYTES, NUXT_UPLOAD_MAX_FILES_PER_CHAT, NUXT_UPLOAD_ALLOWED_TYPES, NUXT_UPLOAD_URL_TTL,
+    // NUXT_UPLOAD_PENDING_TTL; described in server/utils/config.ts.
+    upload: { ...uploadDefaults },
   },
 
   typescript: { strict: true },
 
   nitro: {
-    experimental: { openAPI: false },
+    experimental: { openAPI: false, tasks: true },
+    // Every 5 minutes: stale uploads (older than NUXT_UPLOAD_PENDING_TTL) and unconfirmed object deletions.
+    scheduledTasks: { '*/5 * * * *': ['storage:sweep'] },
   },
 
   hooks: {

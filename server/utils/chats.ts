@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import type { H3Event } from 'h3'
+import { chatNotFound } from './errors'
 import type { Chat, ChatFile } from '#shared/types/api'
 import { usePrisma } from './prisma'
 
@@ -17,7 +19,18 @@ export const userIdParam = z.string().min(1).max(64, 'is too long')
 export const userRouteParams = z.object({ user_id: userIdParam })
 export const chatRouteParams = z.object({ user_id: userIdParam, chat_id: idParam })
 
-const chatFileColumns = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true } as const
+/**
+ * The session's user and the route's validated params. Routes live under /api/users/[user_id]: a path
+ * naming anyone but the session's user is answered like a missing chat (or `notFound`), before any query.
+ */
+export async function requireOwnRoute<T extends { user_id: string }>(event: H3Event, schema: z.ZodType<T, unknown>, notFound = chatNotFound) {
+  const { user } = await requireUserSession(event)
+  const params = await getValidatedRouterParams(event, schema.parse)
+  if (params.user_id !== user.id) throw notFound()
+  return { user, params }
+}
+
+export const chatFileColumns = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true } as const
 
 /**
  * The files of chat `chatId` if, and only if, it belongs to `ownerId`: ownership is part of the one
@@ -28,7 +41,7 @@ export async function findChatFilesOfOwner(ownerId: string, chatId: number) {
     // One round trip: the files come back aggregated in the chat's row (LATERAL join), not in a second query.
     relationLoadStrategy: 'join',
     where: { id: chatId, userId: ownerId },
-    select: { files: { select: chatFileColumns, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+    select: { files: { where: { completedAt: { not: null } }, select: chatFileColumns, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
   })
   return chat?.files ?? null
 }
@@ -48,12 +61,51 @@ export function toChatFile(file: StoredChatFile, url: string): ChatFile {
   }
 }
 
+const chatColumns = { id: true, name: true, createdAt: true } as const
+
+export function toChat(chat: { id: number, name: string, createdAt: Date }): Chat {
+  return { id: chat.id, name: chat.name, created_at: chat.createdAt.toISOString() }
+}
+
+/** A chat name: trimmed, 1–200 characters. */
+export const chatBody = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+})
+
+export async function createChat(ownerId: string, name: string): Promise<Chat> {
+  return toChat(await usePrisma().chatConversation.create({ data: { userId: ownerId, name }, select: chatColumns }))
+}
+
+/** Renames `ownerId`'s chat; null when there is no such chat of theirs. */
+export async function renameChatOfOwner(ownerId: string, chatId: number, name: string): Promise<Chat | null> {
+  const [chat] = await usePrisma().chatConversation.updateManyAndReturn({ where: { id: chatId, userId: ownerId }, data: { name }, select: chatColumns })
+  return chat ? toChat(chat) : null
+}
+
+/**
+ * Deletes `ownerId`'s chat and, by cascade, its file rows; a trigger records their object keys in the
+ * same transaction for removal from storage. False when there is no such chat of theirs.
+ */
+export async function deleteChatOfOwner(ownerId: string, chatId: number): Promise<boolean> {
+  const { count } = await usePrisma().chatConversation.deleteMany({ where: { id: chatId, userId: ownerId } })
+  return count > 0
+}
+
+/** The chat and how many files it holds (pending uploads included), if it is `ownerId`'s. */
+export async function findChatForUpload(ownerId: string, chatId: number) {
+  const chat = await usePrisma().chatConversation.findFirst({
+    where: { id: chatId, userId: ownerId },
+    select: { id: true, _count: { select: { files: true } } },
+  })
+  return chat ? { id: chat.id, fileCount: chat._count.files } : null
+}
+
 /** Chats of `ownerId`, newest first. */
 export async function listChatsOfOwner(ownerId: string): Promise<Chat[]> {
   const chats = await usePrisma().chatConversation.findMany({
     where: { userId: ownerId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: { id: true, name: true, createdAt: true },
+    select: chatColumns,
   })
-  return chats.map(c => ({ id: c.id, name: c.name, created_at: c.createdAt.toISOString() }))
+  return chats.map(toChat)
 }

@@ -14,6 +14,27 @@ export const s3Defaults: S3Settings = {
   urlTtl: 900,
 }
 
+export interface UploadLimits {
+  /** Largest file, bytes (NUXT_UPLOAD_MAX_BYTES). */
+  maxBytes: number
+  /** Files one chat may hold, pending uploads included (NUXT_UPLOAD_MAX_FILES_PER_CHAT). */
+  maxFilesPerChat: number
+  /** Comma-separated allow-list such as `image/*,application/pdf`; empty allows every type (NUXT_UPLOAD_ALLOWED_TYPES). */
+  allowedTypes: string
+  /** Lifetime of a presigned upload URL, seconds (NUXT_UPLOAD_URL_TTL). */
+  urlTtl: number
+  /** Age after which an upload never completed is swept, seconds (NUXT_UPLOAD_PENDING_TTL). */
+  pendingTtl: number
+}
+
+export const uploadDefaults: UploadLimits = {
+  maxBytes: 25 * 1024 * 1024,
+  maxFilesPerChat: 1000,
+  allowedTypes: '',
+  urlTtl: 300,
+  pendingTtl: 3600,
+}
+
 /** The session cookie's name is part of the contract. */
 export const sessionCookieName = 'neptun-session'
 

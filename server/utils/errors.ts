@@ -19,6 +19,34 @@ export const userNotFound = () => apiError(404, 'Not Found', 'User not found')
 /** Same answer for an unknown email and a wrong password: no user enumeration. */
 export const invalidCredentials = () => apiError(401, 'Unauthorized', 'Invalid credentials')
 
+export const fileNotFound = () => apiError(404, 'Not Found', 'File not found')
+
+export const fileTooLarge = (maxBytes: number) => apiError(413, 'Payload Too Large', `File is larger than the limit of ${formatBytes(maxBytes)}`)
+
+export const tooManyFiles = (max: number) => apiError(413, 'Payload Too Large', `A chat can hold at most ${max} files`)
+
+export const unsupportedType = (type: string, allowed: string) =>
+  apiError(415, 'Unsupported Media Type', `Files of type ${type} are not accepted (allowed: ${allowed})`)
+
+/** The object was not (yet) PUT to its presigned URL. */
+export const uploadNotReceived = () => apiError(409, 'Conflict', 'The file has not been uploaded to its URL yet')
+
+export const uploadMismatch = (what: string) => apiError(422, 'Unprocessable Entity', `The uploaded file does not match what was declared: ${what}; it was discarded`)
+
+/** Storage could not be reached: nothing was written. */
+export const storageUnavailable = () => apiError(503, 'Service Unavailable', 'File storage is unavailable; nothing was changed, please retry')
+
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`
+}
+
 export const emailTaken = () => apiError(409, 'Conflict', 'An account with this email already exists')
 
 /** Any thrown value as the contract's error body. Unexpected faults say nothing about their cause. */

@@ -1,5 +1,9 @@
 import { createHash, createHmac } from 'node:crypto'
-import { S3Client } from '@aws-sdk/client-s3'
+import { DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import type { PrismaClient } from '../generated/prisma/client'
+import { usePrisma } from './prisma'
+import { storageUnavailable } from './errors'
 
 // The one home of object storage: the S3 client the server talks through, and the presigner that
 // turns object keys into download URLs for the host browsers and curl reach.
@@ -172,7 +176,77 @@ export function createS3Client(s: S3Settings): S3Client {
     endpoint: s.endpoint || undefined,
     forcePathStyle: s.forcePathStyle,
     credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey },
+    // Storage that is down should fail a request in seconds (503), not hang it.
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 60_000 },
   })
+}
+
+/** True for errors that mean storage could not be reached or answered as broken (a 503 for clients). */
+export function isStorageUnavailable(error: unknown): boolean {
+  const e = error as { code?: string, name?: string, $metadata?: { httpStatusCode?: number }, cause?: unknown }
+  if (['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(e?.code ?? '')) return true
+  if (['TimeoutError', 'RequestTimeout'].includes(e?.name ?? '')) return true
+  if ((e?.$metadata?.httpStatusCode ?? 0) >= 500) return true
+  return e?.cause !== undefined && e.cause !== error && isStorageUnavailable(e.cause)
+}
+
+/** For `.catch()` on storage calls: unreachable storage becomes the 503 clients understand. */
+export function rethrowStorageError(error: unknown): never {
+  throw isStorageUnavailable(error) ? storageUnavailable() : error
+}
+
+/** Size and type of a stored object, or null when there is none. */
+export async function headObject(key: string, s3 = useS3Client(), bucket = useS3Settings().bucket) {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))
+    return { size: head.ContentLength ?? 0, type: head.ContentType ?? '' }
+  }
+  catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null
+    throw error
+  }
+}
+
+/**
+ * A presigned PUT for exactly one object, bound to its content type and length (the SDK signs both
+ * headers, so S3 refuses a different type or size). Signed for the public endpoint, like downloads.
+ */
+export async function presignUpload(key: string, type: string, size: number, expiresIn: number) {
+  const s = useS3Settings()
+  publicClient ??= createS3Client({ ...s, endpoint: s.publicEndpoint || s.endpoint })
+  const url = await getSignedUrl(publicClient, new PutObjectCommand({ Bucket: s.bucket, Key: key, ContentType: type, ContentLength: size }), {
+    expiresIn,
+    signableHeaders: new Set(['content-type', 'content-length']),
+  })
+  return { url, headers: { 'content-type': type } }
+}
+
+let publicClient: S3Client | undefined
+
+/**
+ * Deletes from storage the objects whose rows are gone (recorded in storage_deletion by a trigger in the
+ * same transaction as the row deletion), and forgets those storage confirmed. Safe to run anywhere, any
+ * number of times at once: deleting a deleted object succeeds.
+ */
+export async function purgeDeletedObjects(prisma: PrismaClient, s3: S3Client, bucket: string, limit = 1000) {
+  const pending = await prisma.storageDeletion.findMany({ orderBy: { createdAt: 'asc' }, take: limit, select: { objectKey: true } })
+  if (pending.length === 0) return { deleted: 0, failed: 0 }
+  const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: pending.map(p => ({ Key: p.objectKey })), Quiet: true } }))
+  const failed = new Set((result.Errors ?? []).map(e => e.Key))
+  const deleted = pending.map(p => p.objectKey).filter(k => !failed.has(k))
+  await prisma.storageDeletion.deleteMany({ where: { objectKey: { in: deleted } } })
+  return { deleted: deleted.length, failed: failed.size }
+}
+
+/** After a request deleted rows: remove their objects now; if storage is down, the sweep retries later. */
+export async function purgeDeletedObjectsSoon() {
+  try {
+    await purgeDeletedObjects(usePrisma(), useS3Client(), useS3Settings().bucket)
+  }
+  catch (error) {
+    console.warn('[storage] deleting objects failed; the sweep will retry:', (error as Error).message)
+  }
 }
 
 /** A presigned download URL that tells the browser the file's name and type. */

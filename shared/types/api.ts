@@ -36,6 +36,33 @@ export interface GetChatsResponse {
   chats: Chat[]
 }
 
+export interface ChatResponse {
+  chat: Chat
+}
+
+/** POST …/files (multipart upload through the server). */
+export interface UploadChatFilesResponse {
+  chatFiles: ChatFile[]
+}
+
+/** POST …/files/[file_id]/complete: the same object as a listing entry. */
+export interface ChatFileResponse {
+  chatFile: ChatFile
+}
+
+/** A presigned PUT for one object; send the bytes with exactly these headers, then call complete. */
+export interface UploadTicket {
+  file_id: number
+  url: string
+  method: 'PUT'
+  headers: Record<string, string>
+  expires_at: string
+}
+
+export interface CreateUploadResponse {
+  upload: UploadTicket
+}
+
 export interface PublicUser {
   id: string
   email: string

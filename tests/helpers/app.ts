@@ -75,3 +75,20 @@ export async function createChatWithFiles(
   }
   return { chat, files: rows }
 }
+
+/** Keys of the objects stored under `prefix` (e.g. `chats/12/`). */
+export async function listObjectKeys({ s3, bucket }: Services, prefix: string): Promise<string[]> {
+  const { ListObjectsV2Command } = await import('@aws-sdk/client-s3')
+  const res = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))
+  return (res.Contents ?? []).map(o => o.Key!).sort()
+}
+
+/** A JSON request with the user's cookie. */
+export function api(path: string, cookie: string, init: { method?: string, body?: unknown } = {}) {
+  return fetch(path, {
+    method: init.method ?? 'GET',
+    headers: { cookie, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    redirect: 'manual',
+  })
+}

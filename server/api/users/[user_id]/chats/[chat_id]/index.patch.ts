@@ -1,0 +1,10 @@
+import type { ChatResponse } from '#shared/types/api'
+
+export default defineEventHandler(async (event) => {
+  const { user, params } = await requireOwnRoute(event, chatRouteParams)
+  const { name } = await readValidatedBody(event, chatBody.parse)
+
+  const chat = await renameChatOfOwner(user.id, params.chat_id, name)
+  if (!chat) throw chatNotFound()
+  return { chat } satisfies ChatResponse
+})

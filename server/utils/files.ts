@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import type { PrismaClient } from '../generated/prisma/client'
+import { chatFileColumns, chatRouteParams, idParam } from './chats'
+import { fileTooLarge, tooManyFiles, unsupportedType } from './errors'
+import { usePrisma } from './prisma'
+import type { S3Client } from '@aws-sdk/client-s3'
+import { essence, purgeDeletedObjects, purgeDeletedObjectsSoon } from './storage'
+import type { UploadLimits } from './config'
+
+// Files as the server accepts them: limits, names kept for display but never trusted, types checked,
+// and object keys built from ids and random parts only.
+
+/** Longest name kept, in characters (the extension is kept when a name is cut). */
+export const MAX_NAME_LENGTH = 255
+
+/**
+ * A file name fit for display and Content-Disposition: Unicode-normalized, without control or
+ * bidirectional-override characters, without path separators, trimmed and bounded. Never used in keys.
+ */
+export function sanitizeFileName(raw: string): string {
+  let name = raw.normalize('NFC')
+    // Control characters, and format characters that reorder or hide text (RLO, zero-width spaces…),
+    // except the zero-width joiner that emoji sequences need.
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]|(?!\u200D)\p{Cf}/gu, '')
+    .replace(/[/\\]/g, '_')
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .replace(/^\.+$/, '')
+  const chars = [...name]
+  if (chars.length > MAX_NAME_LENGTH) {
+    const dot = name.lastIndexOf('.')
+    const ext = dot > 0 ? [...name.slice(dot)] : []
+    const keep = ext.length > 0 && ext.length <= 16 ? ext : []
+    name = chars.slice(0, MAX_NAME_LENGTH - keep.length).join('').trimEnd() + keep.join('')
+  }
+  return name || 'file'
+}
+
+const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/
+
+/** A declared type as stored: `type/subtype` lowercased; absent or empty means application/octet-stream. */
+export function normalizeType(type: string | undefined): string | null {
+  const t = essence(type ?? '') || 'application/octet-stream'
+  return MIME.test(t) ? t : null
+}
+
+/** Whether `type` matches the allow-list (`image/*` style wildcards; empty list allows all). */
+export function isTypeAllowed(type: string, allowedTypes: string): boolean {
+  const allowed = allowedTypes.split(',').map(t => t.trim().toLowerCase()).filter(Boolean)
+  if (allowed.length === 0) return true
+  return allowed.some(a => a === type || (a.endsWith('/*') && type.startsWith(a.slice(0, -1))))
+}
+
+/** Object keys come from ids and randomness only: nothing a client sends can steer where bytes land. */
+export function newObjectKey(chatId: number): string {
+  return `chats/${chatId}/${randomUUID()}`
+}
+
+/** The body of a direct-upload request. Size above the limit is a 413, decided after validation. */
+export const uploadRequestBody = z.object({
+  name: z.string().min(1, 'is required').max(4096, 'is too long'),
+  size: z.number().int('must be a whole number of bytes').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large'),
+  type: z.string().max(255, 'is too long').optional(),
+})
+
+export const fileRouteParams = chatRouteParams.extend({ file_id: idParam })
+
+/** Upload limits from runtime config (NUXT_UPLOAD_*). */
+export function useUploadLimits(): UploadLimits {
+  return useRuntimeConfig().upload as UploadLimits
+}
+
+/** Throws the 413/415 a file would earn in this chat, before any byte moves. */
+export function assertUploadAllowed(limits: UploadLimits, file: { size?: number, type: string }, filesInChat: number) {
+  if (filesInChat >= limits.maxFilesPerChat) throw tooManyFiles(limits.maxFilesPerChat)
+  if (file.size !== undefined && file.size > limits.maxBytes) throw fileTooLarge(limits.maxBytes)
+  if (!isTypeAllowed(file.type, limits.allowedTypes)) throw unsupportedType(file.type, limits.allowedTypes)
+}
+
+/** A completed file of `ownerId`'s chat `chatId`, or null: ownership is in the query. */
+export function findFileOfOwner(ownerId: string, chatId: number, fileId: number, state: 'completed' | 'any' = 'completed') {
+  return usePrisma().chatConversationFile.findFirst({
+    where: { id: fileId, chatConversationId: chatId, chat: { userId: ownerId }, ...(state === 'completed' ? { completedAt: { not: null } } : {}) },
+    select: { ...chatFileColumns, completedAt: true },
+  })
+}
+
+/** Deletes a completed file of `ownerId`'s; the trigger records its object for removal. False if none. */
+export async function deleteFileOfOwner(ownerId: string, chatId: number, fileId: number): Promise<boolean> {
+  const { count } = await usePrisma().chatConversationFile.deleteMany({
+    where: { id: fileId, chatConversationId: chatId, chat: { userId: ownerId }, completedAt: { not: null } },
+  })
+  return count > 0
+}
+
+/** Records a direct upload before its bytes arrive: not listed until completed, swept if never. */
+export function createPendingFile(chatId: number, name: string, size: number, type: string) {
+  return usePrisma().chatConversationFile.create({
+    data: { chatConversationId: chatId, name, size, type, objectKey: newObjectKey(chatId), completedAt: null },
+    select: { ...chatFileColumns, completedAt: true },
+  })
+}
+
+/** Marks an upload complete; it is listed from now on, in the order of its completion. */
+export function markFileCompleted(fileId: number) {
+  const now = new Date()
+  return usePrisma().chatConversationFile.update({
+    where: { id: fileId },
+    data: { completedAt: now, createdAt: now },
+    select: chatFileColumns,
+  })
+}
+
+/** Deletes uploads still pending after `olderThanSeconds` (rows now, objects through storage_deletion). */
+export async function deleteStaleUploads(prisma: PrismaClient, olderThanSeconds: number) {
+  const { count } = await prisma.chatConversationFile.deleteMany({
+    where: { completedAt: null, createdAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) } },
+  })
+  return count
+}
+
+/** What differs between a declared upload and the object storage holds, or null when they agree. */
+export function describeMismatch(declared: { size: bigint | number, type: string }, stored: { size: number, type: string }): string | null {
+  const problems: string[] = []
+  if (BigInt(stored.size) !== BigInt(declared.size)) problems.push(`${stored.size} bytes arrived, ${declared.size} were declared`)
+  if (essence(stored.type) !== essence(declared.type)) problems.push(`type ${stored.type || 'none'} arrived, ${declared.type} was declared`)
+  return problems.length ? problems.join('; ') : null
+}
+
+/** Removes a file row and, through storage_deletion, its object. */
+export async function discardFile(fileId: number) {
+  await usePrisma().chatConversationFile.deleteMany({ where: { id: fileId } })
+  await purgeDeletedObjectsSoon()
+}
+
+/** The sweep: stale uploads' rows (their objects are recorded by the trigger), then every recorded object. */
+export async function sweepStorage(prisma: PrismaClient, s3: S3Client, bucket: string, pendingTtlSeconds: number) {
+  const staleUploads = await deleteStaleUploads(prisma, pendingTtlSeconds)
+  const objects = await purgeDeletedObjects(prisma, s3, bucket)
+  return { staleUploads, objectsDeleted: objects.deleted, objectsFailed: objects.failed }
+}
