@@ -58,6 +58,7 @@ describe('the schema and the migrations agree', () => {
       type: 'application/octet-stream',
       objectKey: `chats/${chat.id}/${randomUUID()}`,
       createdAt: new Date('2024-03-01T12:34:56.789Z'),
+      completedAt: new Date('2024-03-01T12:35:00.001Z'),
     }
 
     expect(await prisma.user.create({ data: user })).toEqual(user)
@@ -66,7 +67,7 @@ describe('the schema and the migrations agree', () => {
 
     const userSelect = { id: true, email: true, passwordHash: true, createdAt: true } as const
     const chatSelect = { id: true, userId: true, name: true, createdAt: true } as const
-    const fileSelect = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true } as const
+    const fileSelect = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true, completedAt: true } as const
 
     expect(await prisma.user.findUnique({ where: { id: user.id }, select: userSelect })).toEqual(user)
     expect(await prisma.user.findUnique({ where: { email: user.email }, select: userSelect })).toEqual(user)
@@ -112,6 +113,24 @@ describe('the schema and the migrations agree', () => {
     await prisma.user.create({ data: { email: address, passwordHash: 'x' } })
     await expect(prisma.user.create({ data: { email: address, passwordHash: 'y' } })).rejects.toMatchObject({ code: 'P2002' })
     expect(await prisma.user.count({ where: { email: address } })).toBe(1)
+  })
+
+  it('round-trips StorageDeletion, and records the object key of every deleted file row (trigger)', async () => {
+    const pending = { objectKey: `chats/1/${randomUUID()}`, createdAt: new Date('2024-05-05T05:05:05.555Z') }
+    expect(await prisma.storageDeletion.create({ data: pending })).toEqual(pending)
+    expect(await prisma.storageDeletion.findUnique({ where: { objectKey: pending.objectKey } })).toEqual(pending)
+
+    const user = await prisma.user.create({ data: { email: `trigger-${randomUUID()}@example.com`, passwordHash: 'x' } })
+    const chat = await prisma.chatConversation.create({ data: { userId: user.id, name: 'c' } })
+    const keys = [`chats/${chat.id}/${randomUUID()}`, `chats/${chat.id}/${randomUUID()}`]
+    for (const objectKey of keys) await prisma.chatConversationFile.create({ data: { chatConversationId: chat.id, name: 'f', size: 1, type: 'text/plain', objectKey } })
+    const recorded = () => prisma.storageDeletion.findMany({ where: { objectKey: { in: keys } }, select: { objectKey: true }, orderBy: { objectKey: 'asc' } })
+
+    await prisma.chatConversationFile.delete({ where: { objectKey: keys[0] } })
+    expect(await recorded()).toEqual([{ objectKey: keys[0] }])
+    // A cascade from the user deletes the chat and its files: their keys are recorded the same way.
+    await prisma.user.delete({ where: { id: user.id } })
+    expect(await recorded()).toEqual([...keys].sort().map(objectKey => ({ objectKey })))
   })
 
   it('rejects a second file with the same object_key with P2002', async () => {
@@ -160,7 +179,8 @@ describe('the schema and the migrations agree', () => {
     const expected: Record<string, [column: string, type: string][]> = {
       user: [['id', text], ['email', text], ['password_hash', text], ['created_at', timestamptz]],
       chat_conversation: [['id', integer], ['user_id', text], ['name', text], ['created_at', timestamptz]],
-      chat_conversation_file: [['id', integer], ['chat_conversation_id', integer], ['name', text], ['size', bigint], ['type', text], ['object_key', text], ['created_at', timestamptz]],
+      chat_conversation_file: [['id', integer], ['chat_conversation_id', integer], ['name', text], ['size', bigint], ['type', text], ['object_key', text], ['created_at', timestamptz], ['completed_at', timestamptz]],
+      storage_deletion: [['object_key', text], ['created_at', timestamptz]],
     }
     const columns = await query<{ table_name: string, column_name: string, data_type: string, is_nullable: string, datetime_precision: number | null }>(`
       SELECT table_name, column_name, data_type, is_nullable, datetime_precision
@@ -171,8 +191,8 @@ describe('the schema and the migrations agree', () => {
     const actual: Record<string, [string, string][]> = {}
     for (const c of columns) (actual[c.table_name] ??= []).push([c.column_name, c.data_type])
     expect(actual).toEqual(expected)
-    // Every field of the schema is required, and every DateTime is @db.Timestamptz(3).
-    expect(columns.filter(c => c.is_nullable !== 'NO')).toEqual([])
+    // Every field of the schema is required but completedAt (null while an upload is pending), and every DateTime is @db.Timestamptz(3).
+    expect(columns.filter(c => c.is_nullable !== 'NO').map(c => `${c.table_name}.${c.column_name}`)).toEqual(['chat_conversation_file.completed_at'])
     expect(columns.filter(c => c.data_type === timestamptz && c.datetime_precision !== 3)).toEqual([])
   })
 })
