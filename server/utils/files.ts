@@ -20,11 +20,12 @@ export const MAX_NAME_LENGTH = 255
  */
 export function sanitizeFileName(raw: string): string {
   let name = raw.normalize('NFC')
-    // Control characters, and format characters that reorder or hide text (RLO, zero-width spaces…),
-    // except the zero-width joiner that emoji sequences need.
-    .replace(/[\p{Cc}\p{Zl}\p{Zp}]|(?!\u200D)\p{Cf}/gu, '')
-    .replace(/[/\\]/g, '_')
+    // Runs of whitespace (tabs and line breaks included) become one space; then control characters, and
+    // format characters that reorder or hide text (RLO, zero-width spaces…) go, except the zero-width
+    // joiner that emoji sequences need.
     .replace(/\s+/gu, ' ')
+    .replace(/\p{Cc}|(?!\u200D)\p{Cf}/gu, '')
+    .replace(/[/\\]/g, '_')
     .trim()
     .replace(/^\.+$/, '')
   const chars = [...name]
