@@ -15,13 +15,13 @@ export default defineNuxtModule({
     if (!nuxt.options.dev || nuxt.options._prepare || process.env.VITEST) return
     const logger = useLogger('local-services')
     // Config reloads re-run modules in the same process; the services keep running across them.
-    const running = await (state.__chatFilesLocalServices ??= start(resolve(nuxt.options.rootDir, '.data'), logger.info))
+    const running = await (state.__chatFilesLocalServices ??= start(resolve(nuxt.options.rootDir, '.data'), appOrigins(nuxt.options.devServer), logger.info))
     if (running.databaseUrl) process.env.DATABASE_URL = running.databaseUrl
     Object.assign(process.env, running.s3Env)
   },
 })
 
-async function start(dataDir: string, log: (message: string) => void): Promise<Running> {
+async function start(dataDir: string, origins: string[], log: (message: string) => void): Promise<Running> {
   // Imported here, not at the top: `nuxt prepare` loads this module before the Prisma client is generated.
   const [{ startEmbeddedPostgres }, { startLocalS3 }, { migrate }, { defaultSeedPassword, seed, seedEmails }, { createS3Client }] = await Promise.all([
     import('./postgres'), import('./s3'), import('../../prisma/migrate'), import('../../prisma/seed'), import('../../server/utils/storage'),
@@ -34,7 +34,7 @@ async function start(dataDir: string, log: (message: string) => void): Promise<R
     log(`Embedded PostgreSQL (PGlite) at ${pg.url}`)
   }
   if (!hasS3Env()) {
-    const s3 = await startLocalS3({ directory: resolve(dataDir, 's3'), bucket: 'chat-files', port: Number(process.env.LOCAL_S3_PORT) || 0 })
+    const s3 = await startLocalS3({ directory: resolve(dataDir, 's3'), bucket: 'chat-files', port: Number(process.env.LOCAL_S3_PORT) || 0, allowedOrigins: origins })
     running.s3Env = {
       NUXT_S3_ENDPOINT: s3.endpoint,
       NUXT_S3_BUCKET: s3.bucket,
@@ -54,4 +54,12 @@ async function start(dataDir: string, log: (message: string) => void): Promise<R
     log(`Demo users: ${seedEmails.join(', ')} — password: ${password}`)
   }
   return running
+}
+
+/** The dev server's origins: the only ones the local bucket lets browsers PUT and GET from. */
+function appOrigins(devServer: { host?: string, port?: number, https?: unknown }): string[] {
+  const protocol = devServer.https ? 'https' : 'http'
+  const port = devServer.port || 3000
+  const hosts = new Set(['localhost', '127.0.0.1', devServer.host].filter((h): h is string => !!h && h !== '0.0.0.0'))
+  return [...hosts].map(host => `${protocol}://${host}:${port}`)
 }
