@@ -2,7 +2,7 @@
 // the first request. Embedded parts exist only in `nuxt dev` (modules/local-services), never here.
 export default defineNitroPlugin(() => {
   const config = useRuntimeConfig()
-  const problems = configProblems(config.s3, config.session, process.env.DATABASE_URL)
+  const problems = configProblems(config.s3, config.session, process.env.DATABASE_URL, config.upload)
   if (problems.length === 0) return
   const message = `Cannot start: the server is not configured.\n${problems.map(p => `  - ${p}`).join('\n')}\nSee .env.example and README.md (Configuration).`
   if (import.meta.dev) throw new Error(message)

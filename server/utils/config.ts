@@ -80,7 +80,7 @@ export function hasS3Env(env: NodeJS.ProcessEnv = process.env): boolean {
  * Problems that must stop a server from starting, each naming the variable to set. A production
  * server never falls back to embedded parts, so every required setting is listed at once.
  */
-export function configProblems(s3: S3Settings, session: { password?: string, maxAge?: number }, databaseUrl: string | undefined): string[] {
+export function configProblems(s3: S3Settings, session: { password?: string, maxAge?: number }, databaseUrl: string | undefined, upload: UploadLimits = uploadDefaults): string[] {
   const problems: string[] = []
   if (!databaseUrl) problems.push('DATABASE_URL is not set (postgresql://user:password@host:5432/database)')
   if (!session.password) problems.push('NUXT_SESSION_PASSWORD is not set (at least 32 random characters)')
@@ -93,6 +93,12 @@ export function configProblems(s3: S3Settings, session: { password?: string, max
     if (value && !isHttpUrl(value)) problems.push(`${name} must be an http(s) URL`)
   }
   if (session.maxAge !== undefined && !(Number.isInteger(session.maxAge) && session.maxAge > 0)) problems.push('NUXT_SESSION_MAX_AGE must be a positive whole number of seconds')
+  const positive = (n: number) => Number.isSafeInteger(n) && n > 0
+  if (!positive(upload.maxBytes)) problems.push('NUXT_UPLOAD_MAX_BYTES must be a positive whole number of bytes')
+  if (!positive(upload.maxFilesPerChat)) problems.push('NUXT_UPLOAD_MAX_FILES_PER_CHAT must be a positive whole number')
+  if (!positive(upload.urlTtl) || upload.urlTtl > 604800) problems.push('NUXT_UPLOAD_URL_TTL must be a whole number of seconds from 1 to 604800 (7 days)')
+  if (!positive(upload.pendingTtl)) problems.push('NUXT_UPLOAD_PENDING_TTL must be a positive whole number of seconds')
+  if (typeof upload.allowedTypes !== 'string') problems.push('NUXT_UPLOAD_ALLOWED_TYPES must be a comma-separated list of types')
   return problems
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { configProblems, hasS3Env, s3Defaults, s3SettingsFromEnv } from '../../../server/utils/config'
+import { configProblems, hasS3Env, s3Defaults, s3SettingsFromEnv, uploadDefaults } from '../../../server/utils/config'
 import type { S3Settings } from '../../../server/utils/storage'
 
 const validS3: S3Settings = {
@@ -169,3 +169,17 @@ function env(): NodeJS.ProcessEnv {
     NUXT_S3_SECRET_ACCESS_KEY: 'secret',
   }
 }
+
+describe('configProblems: upload limits', () => {
+  const valid = { ...s3Defaults, bucket: 'b', accessKeyId: 'k', secretAccessKey: 's' }
+  const session = { password: 'x'.repeat(32) }
+  it('accepts the defaults and names each invalid limit', () => {
+    expect(configProblems(valid, session, 'postgresql://h/db', uploadDefaults)).toEqual([])
+    const problems = configProblems(valid, session, 'postgresql://h/db', { maxBytes: 0, maxFilesPerChat: 1.5, allowedTypes: '', urlTtl: 604801, pendingTtl: -1 })
+    expect(problems.join('\n')).toMatch(/NUXT_UPLOAD_MAX_BYTES/)
+    expect(problems.join('\n')).toMatch(/NUXT_UPLOAD_MAX_FILES_PER_CHAT/)
+    expect(problems.join('\n')).toMatch(/NUXT_UPLOAD_URL_TTL/)
+    expect(problems.join('\n')).toMatch(/NUXT_UPLOAD_PENDING_TTL/)
+    expect(problems).toHaveLength(4)
+  })
+})
