@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defaultSessionMaxAge, s3Defaults, sessionCookieName, uploadDefaults } from './server/utils/config'
+
+const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version?: string }).version
 
 // https://nuxt.com/docs/api/configuration/nuxt-config
 export default defineNuxtConfig({
@@ -30,9 +33,39 @@ export default defineNuxtConfig({
   typescript: { strict: true },
 
   nitro: {
-    experimental: { openAPI: false, tasks: true },
+    experimental: { openAPI: true, tasks: true },
+    // The OpenAPI 3.1 document, built from each route file's defineRouteMeta and served by the production
+    // server too; pages/api-reference.vue renders it. Nitro's Scalar and Swagger UIs load their scripts
+    // from CDNs, so they are off: the reference must work offline.
+    openAPI: {
+      production: 'runtime',
+      route: '/_openapi.json',
+      meta: {
+        title: 'Chat files API',
+        description: 'The files attached to chat conversations, each with a short-lived presigned download URL, '
+          + 'behind the sealed session cookie `neptun-session`. Every error has the shape '
+          + '`{statusCode, statusMessage, data: {message}}`.',
+        version: packageVersion ?? '1.0.0',
+      },
+      ui: { scalar: false, swagger: false },
+    },
     // Every 5 minutes: stale uploads (older than NUXT_UPLOAD_PENDING_TTL) and unconfirmed object deletions.
     scheduledTasks: { '*/5 * * * *': ['storage:sweep'] },
+  },
+
+  // `npm run bench` only (bench/run.ts builds with `--envName bench`): its own build and output dirs, and two
+  // comparison routes that exist in no other build. The shipped app never contains bench/.
+  $env: {
+    bench: {
+      buildDir: fileURLToPath(new URL('./bench/.nuxt', import.meta.url)),
+      nitro: {
+        output: { dir: fileURLToPath(new URL('./bench/.output', import.meta.url)) },
+        handlers: [
+          { route: '/api/_bench/naive/users/:user_id/chats/:chat_id/files', method: 'get', lazy: true, handler: fileURLToPath(new URL('./bench/handlers/naive.get.ts', import.meta.url)) },
+          { route: '/api/_bench/floor/users/:user_id/chats/:chat_id/files', method: 'get', lazy: true, handler: fileURLToPath(new URL('./bench/handlers/floor.get.ts', import.meta.url)) },
+        ],
+      },
+    },
   },
 
   hooks: {

@@ -6,10 +6,12 @@ export default defineConfig({
     alias: { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) },
   },
   test: {
-    include: ['tests/**/*.test.ts'],
+    // Browser tests need Chromium (/usr/bin/chromium): `npm run test:browser` runs them, `npm test` the rest.
+    include: process.env.CHAT_FILES_BROWSER_TESTS ? ['tests/browser/**/*.test.ts'] : ['tests/**/*.test.ts'],
+    exclude: process.env.CHAT_FILES_BROWSER_TESTS ? [] : ['tests/browser/**', 'node_modules/**'],
     // Starts PostgreSQL (or uses DATABASE_URL / TEST_DATABASE_URL) and an S3 server, migrates, builds the app once.
     globalSetup: ['tests/setup/global.ts'],
-    testTimeout: 30_000,
+    testTimeout: process.env.CHAT_FILES_BROWSER_TESTS ? 60_000 : 30_000,
     hookTimeout: 120_000,
     // End-to-end files each start a production server; two at a time suit a 2-core machine.
     maxWorkers: 2,

@@ -1,20 +1,30 @@
 import type { FetchError } from 'ofetch'
 import type { ApiError, GetChatFilesResponse } from '#shared/types/api'
 
-/** Path of the chat files endpoint; ids are encoded so they cannot change the route. */
-export function chatFilesPath(userId: string, chatId: number | string) {
-  return `/api/users/${encodeURIComponent(userId)}/chats/${encodeURIComponent(String(chatId))}/files`
-}
+/** Path of the chat files endpoint (kept for callers of the first version). */
+export const chatFilesPath = (userId: string, chatId: number | string) => apiPaths.files(userId, chatId)
 
-/** The files of a chat, with presigned download URLs; refetches when either id changes. */
-export function useChatFiles(userId: MaybeRefOrGetter<string>, chatId: MaybeRefOrGetter<number | string>) {
-  return useFetch<GetChatFilesResponse, FetchError<ApiError>>(() => chatFilesPath(toValue(userId), toValue(chatId)), {
+/** The files of a chat, with presigned download URLs; refetches when either id changes. Await it in setup. */
+export async function useChatFiles(userId: MaybeRefOrGetter<string>, chatId: MaybeRefOrGetter<number | string>) {
+  const api = useApi()
+  const request = await useFetch<GetChatFilesResponse, FetchError<ApiError>>(() => apiPaths.files(toValue(userId), toValue(chatId)), {
     key: computed(() => `chat-files:${toValue(userId)}:${toValue(chatId)}`),
     default: () => ({ chatFiles: [] }),
   })
+
+  async function remove(fileId: number) {
+    await api(apiPaths.file(toValue(userId), toValue(chatId), fileId), { method: 'DELETE' })
+    request.data.value = { chatFiles: request.data.value.chatFiles.filter(f => f.id !== fileId) }
+  }
+
+  /** A link that stays valid however long the page stays open (it redirects to a fresh URL). */
+  const downloadLink = (fileId: number, disposition?: 'attachment') =>
+    apiPaths.download(toValue(userId), toValue(chatId), fileId) + (disposition ? `?disposition=${disposition}` : '')
+
+  return { ...request, remove, downloadLink }
 }
 
 /** The same request for code outside components (stores, plugins, scripts run in Nuxt). */
 export function fetchChatFiles(userId: string, chatId: number | string) {
-  return $fetch<GetChatFilesResponse>(chatFilesPath(userId, chatId))
+  return $fetch<GetChatFilesResponse>(apiPaths.files(userId, chatId))
 }

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import type { H3Error } from 'h3'
 import { createError } from 'h3'
 import type { ApiError } from '#shared/types/api'
+import { formatBytes } from '../../shared/utils/files'
 
 // Errors the routes reuse, defined once so their wording never drifts between routes.
 // The error handler (server/error-handler.ts) renders every error as {statusCode, statusMessage, data: {message}}.
@@ -36,16 +37,15 @@ export const uploadMismatch = (what: string) => apiError(422, 'Unprocessable Ent
 /** Storage could not be reached: nothing was written. */
 export const storageUnavailable = () => apiError(503, 'Service Unavailable', 'File storage is unavailable; nothing was changed, please retry')
 
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`
-}
+/** Uploads through the server take multipart/form-data only. */
+export const notMultipart = () => apiError(415, 'Unsupported Media Type', 'Send files as multipart/form-data, one part named "file" per file (curl -F file=@report.pdf)')
+
+/** A multipart upload that cannot be accepted as sent (no file, an unexpected part, a malformed body). */
+export const badUpload = (message: string) => apiError(400, 'Bad Request', message)
+
+/** A request whose declared length exceeds what `files` files within the size limit could take. */
+export const requestTooLarge = (files: number, maxBytes: number) =>
+  apiError(413, 'Payload Too Large', `The request is larger than ${files} file${files === 1 ? '' : 's'} of at most ${formatBytes(maxBytes)} each, all this chat can still take`)
 
 export const emailTaken = () => apiError(409, 'Conflict', 'An account with this email already exists')
 

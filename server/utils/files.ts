@@ -7,6 +7,7 @@ import { usePrisma } from './prisma'
 import type { S3Client } from '@aws-sdk/client-s3'
 import { essence, purgeDeletedObjects, purgeDeletedObjectsSoon } from './storage'
 import type { UploadLimits } from './config'
+import { isTypeAllowed } from '../../shared/utils/files'
 
 // Files as the server accepts them: limits, names kept for display but never trusted, types checked,
 // and object keys built from ids and random parts only.
@@ -46,13 +47,6 @@ export function normalizeType(type: string | undefined): string | null {
   return MIME.test(t) ? t : null
 }
 
-/** Whether `type` matches the allow-list (`image/*` style wildcards; empty list allows all). */
-export function isTypeAllowed(type: string, allowedTypes: string): boolean {
-  const allowed = allowedTypes.split(',').map(t => t.trim().toLowerCase()).filter(Boolean)
-  if (allowed.length === 0) return true
-  return allowed.some(a => a === type || (a.endsWith('/*') && type.startsWith(a.slice(0, -1))))
-}
-
 /** Object keys come from ids and randomness only: nothing a client sends can steer where bytes land. */
 export function newObjectKey(chatId: number): string {
   return `chats/${chatId}/${randomUUID()}`
@@ -66,6 +60,9 @@ export const uploadRequestBody = z.object({
 })
 
 export const fileRouteParams = chatRouteParams.extend({ file_id: idParam })
+
+/** `?disposition=attachment` makes the browser save the file even when it could show it. */
+export const downloadQuery = z.object({ disposition: z.enum(['inline', 'attachment']).optional() })
 
 /** Upload limits from runtime config (NUXT_UPLOAD_*). */
 export function useUploadLimits(): UploadLimits {

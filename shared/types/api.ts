@@ -63,6 +63,14 @@ export interface CreateUploadResponse {
   upload: UploadTicket
 }
 
+/** GET /api/upload-limits: what the server accepts, so clients can refuse a file before any byte moves. */
+export interface UploadLimitsResponse {
+  max_bytes: number
+  max_files_per_chat: number
+  /** Allowed types with `image/*` style wildcards; empty means every type. */
+  allowed_types: string[]
+}
+
 export interface PublicUser {
   id: string
   email: string

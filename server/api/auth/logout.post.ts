@@ -1,3 +1,18 @@
+// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
+defineRouteMeta({
+  openAPI: {
+    tags: ['Auth'],
+    operationId: 'logout',
+    summary: 'Sign out',
+    description: 'Ends the session and expires the `neptun-session` cookie. Succeeds with or without a session.',
+    security: [{ session: [] }, {}],
+    responses: {
+      204: { description: 'Signed out; the cookie is cleared.' },
+      500: { $ref: '#/components/responses/ServerError' },
+    },
+  },
+})
+
 export default defineEventHandler(async (event) => {
   await clearUserSession(event)
   // clearUserSession empties the cookie's value; expire it too, so browsers drop it rather than keep an empty one.

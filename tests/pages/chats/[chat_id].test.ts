@@ -16,8 +16,10 @@ describe('page /chats/[chat_id]', () => {
     const html = await res.text()
     expect(html).toContain('plan.pdf')
     expect(html).toContain('Ünïcode notes.txt')
-    expect(html).toContain('10 B')
-    expect(html).toMatch(/href="http:\/\/127\.0\.0\.1:\d+\/[^"]+X-Amz-Signature=/)
+    expect(html).toContain('10 bytes')
+    // Links are the stable download links, which outlive any presigned URL.
+    expect(html).toContain(`href="/api/users/${user.id}/chats/${chat.id}/files/`)
+    expect(html).toMatch(/\/download"/)
   })
 
   it('says not found for a chat that is not yours', async () => {
@@ -25,6 +27,7 @@ describe('page /chats/[chat_id]', () => {
     const stranger = await signUpUser()
     const { chat } = await createChatWithFiles(services, owner.id, [{ name: 'secret.txt', type: 'text/plain', body: 's' }])
     const html = await fetch(`/chats/${chat.id}`, { headers: { cookie: stranger.cookie } }).then(r => r.text())
+    expect(html).toContain('Chat not found')
     expect(html).toContain('does not exist or is not yours')
     expect(html).not.toContain('secret.txt')
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { describeMismatch, isTypeAllowed, MAX_NAME_LENGTH, newObjectKey, normalizeType, sanitizeFileName, uploadRequestBody } from '../../../server/utils/files'
+import { isTypeAllowed } from '../../../shared/utils/files'
+import { describeMismatch, MAX_NAME_LENGTH, newObjectKey, normalizeType, sanitizeFileName, uploadRequestBody } from '../../../server/utils/files'
 
 describe('sanitizeFileName', () => {
   it.each([
