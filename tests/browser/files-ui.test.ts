@@ -91,6 +91,31 @@ describe('web UI', () => {
     expect(await page.locator('[data-testid="file-row"]').count()).toBe(2)
   })
 
+  it('cancels an upload in flight: nothing is listed', async () => {
+    // Hold the PUT to storage so there is time to press Cancel.
+    await page.route(url => url.searchParams.has('X-Amz-Signature') && url.pathname.includes('/chats/'), async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue()
+      await new Promise(resolve => setTimeout(resolve, 3000))
+      await route.continue().catch(() => {})
+    })
+    await page.getByTestId('file-input').setInputFiles([{ name: 'slow.txt', mimeType: 'text/plain', buffer: Buffer.from('slow') }])
+    await page.getByRole('button', { name: 'Cancel slow.txt' }).click()
+    await page.getByText('Cancelled').waitFor()
+    await page.unrouteAll({ behavior: 'ignoreErrors' })
+    expect(await page.locator('[data-testid="file-row"]').count()).toBe(2)
+  })
+
+  it('looks right in dark mode and on a phone', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await snap(page, '04b-dark')
+    await page.setViewportSize({ width: 390, height: 844 })
+    await snap(page, '04c-phone-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.setViewportSize({ width: 1280, height: 720 })
+    // The Download buttons hide on narrow screens; the file names stay links.
+    expect(await page.getByRole('link', { name: 'big-notes.txt', exact: true }).count()).toBe(1)
+  })
+
   it('downloads a file through its stable link, byte for byte', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download'),
