@@ -1,0 +1,53 @@
+import pg from 'pg'
+import { chatFileColumns, findChatFilesOfOwner } from '../server/utils/chats'
+import { createPrismaClient } from '../server/utils/prisma'
+
+// In-process: how long the listing's one database round trip takes through Prisma (findChatFilesOfOwner,
+// as the endpoint runs it) and as one hand-written query on a plain pg Pool (as the floor runs it), for a
+// chat of 100 files and an empty one, one call after another, median of several rounds.
+
+const floorSql = `
+SELECT f.id, f.name, f.size, f.type, f.object_key, f.created_at
+FROM chat_conversation c
+LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
+WHERE c.id = $1 AND c.user_id = $2
+ORDER BY f.created_at, f.id`
+
+async function median(fn: () => Promise<unknown>, calls = 300, rounds = 5) {
+  for (let i = 0; i < 200; i++) await fn()
+  const times: number[] = []
+  for (let r = 0; r < rounds; r++) {
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < calls; i++) await fn()
+    times.push(Number(process.hrtime.bigint() - start) / 1000 / calls)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(rounds / 2)]!
+}
+
+export async function runQueryBench(databaseUrl: string, ownerId: string, chatId: number, emptyChatId: number, log: (line: string) => void = () => {}) {
+  const prisma = createPrismaClient(databaseUrl)
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 })
+  try {
+    const results: Record<string, { name: string, us: number }> = {}
+    const add = async (key: string, name: string, fn: () => Promise<unknown>) => {
+      results[key] = { name, us: await median(fn) }
+      log(`  ${name}: ${results[key].us.toFixed(0)} µs`)
+    }
+    await add('shipped', 'findChatFilesOfOwner (Prisma $queryRaw, as shipped)', () => findChatFilesOfOwner(ownerId, chatId, prisma))
+    // Its previous form, for comparison: the nested read, one query with a LATERAL JSONB aggregate.
+    await add('prismaJoin', 'Prisma findFirst + files, relationLoadStrategy join', () => prisma.chatConversation.findFirst({
+      relationLoadStrategy: 'join',
+      where: { id: chatId, userId: ownerId },
+      select: { files: { where: { completedAt: { not: null } }, select: chatFileColumns, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+    }))
+    await add('pg', 'one raw SQL query (pg Pool, prepared, array rows)', () => pool.query({ name: 'bench_files', text: floorSql, values: [chatId, ownerId], rowMode: 'array' }))
+    // The same two on an empty chat: the fixed cost of a query, apart from the rows.
+    await add('shippedEmpty', 'findChatFilesOfOwner, empty chat', () => findChatFilesOfOwner(ownerId, emptyChatId, prisma))
+    await add('pgEmpty', 'one raw SQL query, empty chat', () => pool.query({ name: 'bench_files', text: floorSql, values: [emptyChatId, ownerId], rowMode: 'array' }))
+    return results
+  }
+  finally {
+    await prisma.$disconnect()
+    await pool.end()
+  }
+}
