@@ -34,9 +34,8 @@ export async function runQueryBench(databaseUrl: string, ownerId: string, chatId
       log(`  ${name}: ${results[key].us.toFixed(0)} µs`)
     }
     await add('shipped', 'findChatFilesOfOwner (Prisma $queryRaw, as shipped)', () => findChatFilesOfOwner(ownerId, chatId, prisma))
-    // Its previous form, for comparison: the nested read, one query with a LATERAL JSONB aggregate.
-    await add('prismaJoin', 'Prisma findFirst + files, relationLoadStrategy join', () => prisma.chatConversation.findFirst({
-      relationLoadStrategy: 'join',
+    // The nested read, for comparison (Prisma's default strategy: a query for the chat, one for its files).
+    await add('prismaJoin', 'Prisma findFirst + nested files (two queries)', () => prisma.chatConversation.findFirst({
       where: { id: chatId, userId: ownerId },
       select: { files: { where: { completedAt: { not: null } }, select: chatFileColumns, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
     }))
