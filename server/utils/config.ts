@@ -88,7 +88,8 @@ export function configProblems(s3: S3Settings, session: { password?: string, max
   if (!s3.bucket) problems.push('NUXT_S3_BUCKET is not set')
   if (!s3.accessKeyId) problems.push('NUXT_S3_ACCESS_KEY_ID is not set')
   if (!s3.secretAccessKey) problems.push('NUXT_S3_SECRET_ACCESS_KEY is not set')
-  if (!Number.isInteger(s3.urlTtl) || s3.urlTtl < 1 || s3.urlTtl > 604800) problems.push('NUXT_S3_URL_TTL must be a whole number of seconds from 1 to 604800 (7 days)')
+  // At least 2: URLs are signed with whole-second times and must leave with at least half their lifetime.
+  if (!Number.isInteger(s3.urlTtl) || s3.urlTtl < 2 || s3.urlTtl > 604800) problems.push('NUXT_S3_URL_TTL must be a whole number of seconds from 2 to 604800 (7 days)')
   for (const [name, value] of [['NUXT_S3_ENDPOINT', s3.endpoint], ['NUXT_S3_PUBLIC_ENDPOINT', s3.publicEndpoint]] as const) {
     if (value && !isHttpUrl(value)) problems.push(`${name} must be an http(s) URL`)
   }

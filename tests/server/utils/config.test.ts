@@ -42,12 +42,12 @@ describe('configProblems', () => {
       .toEqual(['NUXT_SESSION_PASSWORD must be at least 32 characters'])
   })
 
-  it.each([0, 604801, 1.5, Number.NaN, -1])('rejects the URL lifetime %s', (urlTtl) => {
+  it.each([0, 1, 604801, 1.5, Number.NaN, -1])('rejects the URL lifetime %s', (urlTtl) => {
     expect(configProblems({ ...validS3, urlTtl }, validSession, databaseUrl))
-      .toEqual(['NUXT_S3_URL_TTL must be a whole number of seconds from 1 to 604800 (7 days)'])
+      .toEqual(['NUXT_S3_URL_TTL must be a whole number of seconds from 2 to 604800 (7 days)'])
   })
 
-  it.each([1, 604800])('accepts the URL lifetime %s', (urlTtl) => {
+  it.each([2, 604800])('accepts the URL lifetime %s', (urlTtl) => {
     expect(configProblems({ ...validS3, urlTtl }, validSession, databaseUrl)).toEqual([])
   })
 
