@@ -1,17 +1,12 @@
 import pg from 'pg'
 import { chatFileColumns, findChatFilesOfOwner } from '../server/utils/chats'
 import { createPrismaClient } from '../server/utils/prisma'
+import { floorSql } from './handlers/floor.get'
 
 // In-process: how long the listing's one database round trip takes through Prisma (findChatFilesOfOwner,
 // as the endpoint runs it) and as one hand-written query on a plain pg Pool (as the floor runs it), for a
 // chat of 100 files and an empty one, one call after another, median of several rounds.
 
-const floorSql = `
-SELECT f.id, f.name, f.size, f.type, f.object_key, f.created_at
-FROM chat_conversation c
-LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
-WHERE c.id = $1 AND c.user_id = $2
-ORDER BY f.created_at, f.id`
 
 async function median(fn: () => Promise<unknown>, calls = 300, rounds = 5) {
   for (let i = 0; i < 200; i++) await fn()

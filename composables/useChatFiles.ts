@@ -1,9 +1,5 @@
 import type { FetchError } from 'ofetch'
 import type { ApiError, GetChatFilesResponse } from '#shared/types/api'
-
-/** Path of the chat files endpoint (kept for callers of the first version). */
-export const chatFilesPath = (userId: string, chatId: number | string) => apiPaths.files(userId, chatId)
-
 /** The files of a chat, with presigned download URLs; refetches when either id changes. Await it in setup. */
 export async function useChatFiles(userId: MaybeRefOrGetter<string>, chatId: MaybeRefOrGetter<number | string>) {
   const api = useApi()

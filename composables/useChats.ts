@@ -1,8 +1,5 @@
 import type { FetchError } from 'ofetch'
 import type { ApiError, ChatResponse, GetChatsResponse } from '#shared/types/api'
-
-export const chatsPath = (userId: string) => apiPaths.chats(userId)
-
 /**
  * The session user's chats, newest first, with create, rename and delete kept in step with the list.
  * Await it in setup: the list is then rendered on the server.

@@ -14,7 +14,8 @@ import type { S3Settings } from '../../server/utils/storage'
 // rows as arrays), and SigV4 written out for exactly this request shape: one SHA-256 and one HMAC with the
 // day's signing key cached, the constant parts of the canonical request and query built once.
 
-const sql = `
+/** The floor's one query; bench/queries.ts times the same statement in process. */
+export const floorSql = `
 SELECT f.id, f.name, f.size, f.type, f.object_key, f.created_at
 FROM chat_conversation c
 LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
@@ -38,7 +39,7 @@ export default defineEventHandler(async (event) => {
   signer ??= floorSigner(useS3Settings())
 
   const { rows } = await pool.query<[number | null, string, string, string, string, Date]>({
-    name: 'bench_floor_chat_files', text: sql, values: [params.chat_id, user.id], rowMode: 'array',
+    name: 'bench_floor_chat_files', text: floorSql, values: [params.chat_id, user.id], rowMode: 'array',
   })
   if (rows.length === 0) throw chatNotFound()
 
