@@ -162,6 +162,8 @@ memstore device bytes = ${2 << 30}
 # Map changes are proposed every second by default: RGW's pool creation alone would take 10 s.
 paxos propose interval = 0.05
 paxos min wait = 0.01
+# A client whose first request found no OSD yet asks again for the map on this tick (5 s by default).
+objecter tick interval = 0.2
 
 [client.rgw.a]
 rgw frontends = beast endpoint=127.0.0.1:${c.rgwPort}
