@@ -110,13 +110,12 @@ export async function startRgw(options: RgwOptions): Promise<Rgw> {
     await Promise.all([
       admin(['user', 'create', `--uid=${user}`, '--display-name=chat-files tests', `--access-key=${keys.accessKeyId}`, `--secret-key=${keys.secretAccessKey}`]),
       // Sets user policies (IAM PutUserPolicy); the app's user itself gets no administrative rights.
-      admin(['user', 'create', '--uid=policy-admin', '--display-name=policy admin', `--access-key=${ADMIN_KEYS.accessKeyId}`, `--secret-key=${ADMIN_KEYS.secretAccessKey}`, '--caps=user-policy=*']),
+      admin(['user', 'create', '--uid=policy-admin', '--display-name=policy admin', `--access-key=${randomKey(20)}`, `--secret-key=${randomKey(40)}`, '--caps=user-policy=*']),
       admin(['role', 'create', `--role-name=${roleName}`, '--path=/', `--assume-role-policy-doc=${JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam:::user/${user}`] }, Action: ['sts:AssumeRole'] }] })}`]),
     ])
     await Promise.all([
       admin(['role-policy', 'put', `--role-name=${roleName}`, '--policy-name=s3', `--policy-doc=${JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*'], Resource: ['arn:aws:s3:::*'] }] })}`]),
-      // RGW lets a user call GetSessionToken only when a user policy allows it.
-      putUserPolicy(endpoint, region, user, 'session-tokens', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:GetSessionToken'], Resource: '*' }] }),
+      allowSessionTokens({ rgwEndpoint: endpoint, region, user, cephConf: conf }),
       createBucket(endpoint, region, keys, options.bucket, options.allowedOrigins ?? []),
     ])
 
@@ -128,9 +127,6 @@ export async function startRgw(options: RgwOptions): Promise<Rgw> {
     throw new Error(`Could not start the test storage (Ceph RGW): ${(error as Error).message}${detail}`, { cause: error })
   }
 }
-
-/** The keys of the RGW user allowed to set user policies (the cluster lives for one test run). */
-const ADMIN_KEYS = { accessKeyId: 'POLICYADMIN000000000', secretAccessKey: randomKey(40) }
 
 function cephConf(c: { dir: string, fsid: string, monPort: number, rgwPort: number, dnsName: string }) {
   return `[global]
@@ -307,8 +303,16 @@ export function xmlValue(xml: string, name: string): string {
   return match[1]!.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: '\'' })[e]!)
 }
 
-function putUserPolicy(endpoint: string, region: string, user: string, name: string, policy: object) {
-  return callQueryApi(endpoint, region, 'iam', ADMIN_KEYS, { Action: 'PutUserPolicy', Version: '2010-05-08', UserName: user, PolicyName: name, PolicyDocument: JSON.stringify(policy) })
+/**
+ * RGW lets a user call GetSessionToken only when a user policy allows it. Set through IAM's
+ * PutUserPolicy by the policy-admin user. Call it again after `radosgw-admin key create` or `key rm`:
+ * in RGW 16 those drop the user's policies.
+ */
+export async function allowSessionTokens(c: { rgwEndpoint: string, region: string, user: string, cephConf: string }) {
+  const info = JSON.parse(await radosgwAdmin(c.cephConf, ['user', 'info', '--uid=policy-admin'])) as { keys: { access_key: string, secret_key: string }[] }
+  const admin = { accessKeyId: info.keys[0]!.access_key, secretAccessKey: info.keys[0]!.secret_key }
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:GetSessionToken'], Resource: '*' }] }
+  await callQueryApi(c.rgwEndpoint, c.region, 'iam', admin, { Action: 'PutUserPolicy', Version: '2010-05-08', UserName: c.user, PolicyName: 'session-tokens', PolicyDocument: JSON.stringify(policy) })
 }
 
 async function createBucket(endpoint: string, region: string, credentials: { accessKeyId: string, secretAccessKey: string }, bucket: string, allowedOrigins: string[]) {
