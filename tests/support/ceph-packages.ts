@@ -13,8 +13,8 @@ export const CEPH_PACKAGES = ['radosgw', 'ceph-mon', 'ceph-osd'] as const
 const PROGRAMS = ['radosgw', 'radosgw-admin', 'ceph-mon', 'ceph-osd', 'ceph', 'ceph-authtool', 'monmaptool']
 export const CEPH_INSTALL_COMMAND = `apt-get install -y --no-install-recommends ${CEPH_PACKAGES.join(' ')}`
 
-export function missingCephPrograms(path = process.env.PATH ?? ''): string[] {
-  const dirs = [...path.split(delimiter), '/usr/bin', '/usr/sbin']
+/** Programs of the test storage not found in `dirs` (PATH and Debian's bin directories by default). */
+export function missingCephPrograms(dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin']): string[] {
   return PROGRAMS.filter(program => !dirs.some((dir) => {
     try {
       accessSync(join(dir, program), constants.X_OK)
@@ -26,10 +26,12 @@ export function missingCephPrograms(path = process.env.PATH ?? ''): string[] {
   }))
 }
 
-export async function ensureCephInstalled() {
-  const missing = missingCephPrograms()
+/** Installs the packages when programs are missing and this is root; otherwise names the command to run. */
+export async function ensureCephInstalled(options: { missing?: () => string[], root?: boolean } = {}) {
+  const missingNow = options.missing ?? (() => missingCephPrograms())
+  const missing = missingNow()
   if (missing.length === 0) return
-  if (process.getuid?.() !== 0) {
+  if (!(options.root ?? process.getuid?.() === 0)) {
     throw new Error(`The test storage needs Debian's Ceph packages (missing: ${missing.join(', ')}). Install them with:\n  sudo ${CEPH_INSTALL_COMMAND}`)
   }
   console.log(`Installing Debian's Ceph packages for the test storage: ${CEPH_INSTALL_COMMAND}`)
@@ -43,6 +45,6 @@ export async function ensureCephInstalled() {
     await run('apt-get', ['update', '-qq'], { env, maxBuffer: 64 << 20 })
     await install()
   }
-  const still = missingCephPrograms()
+  const still = missingNow()
   if (still.length) throw new Error(`${CEPH_INSTALL_COMMAND} did not provide: ${still.join(', ')}`)
 }

@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import { GetBucketCorsCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3'
 import { describe, expect, it } from 'vitest'
 import { useTestStorage } from '../helpers/storage'
-import { CEPH_INSTALL_COMMAND, missingCephPrograms } from './ceph-packages'
+import { CEPH_INSTALL_COMMAND, ensureCephInstalled, missingCephPrograms } from './ceph-packages'
 import { startRgw } from './ceph'
 
 /** Processes whose command line names `dir` (the cluster's daemons run with -c dir/ceph.conf). */
@@ -52,9 +52,16 @@ describe('startRgw', () => {
 })
 
 describe('Ceph packages', () => {
-  it('are all installed here, and the install command names Debian\'s packages', () => {
+  it('are all installed here, and the install command names Debian\'s packages', async () => {
     expect(missingCephPrograms()).toEqual([])
+    await expect(ensureCephInstalled()).resolves.toBeUndefined()
     expect(CEPH_INSTALL_COMMAND).toBe('apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd')
     expect(execFileSync('radosgw', ['--version'], { encoding: 'utf8' })).toMatch(/ceph version \d+\./)
+  })
+
+  it('on a machine without them, a user who is not root is told the exact command', async () => {
+    expect(missingCephPrograms(['/nonexistent'])).toEqual(['radosgw', 'radosgw-admin', 'ceph-mon', 'ceph-osd', 'ceph', 'ceph-authtool', 'monmaptool'])
+    await expect(ensureCephInstalled({ missing: () => missingCephPrograms(['/nonexistent']), root: false }))
+      .rejects.toThrow('missing: radosgw, radosgw-admin, ceph-mon, ceph-osd, ceph, ceph-authtool, monmaptool). Install them with:\n  sudo apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd')
   })
 })

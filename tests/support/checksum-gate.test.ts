@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { AbortMultipartUploadCommand, type ChecksumAlgorithm as SdkAlgorithm, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3'
+import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { afterAll, describe, expect, it } from 'vitest'
 import { listMultipartUploads, storageClient, useTestStorage } from '../helpers/storage'
@@ -28,8 +28,8 @@ afterAll(async () => {
 
 const Bucket = storage.bucket
 const newKey = () => `gate-test/${randomUUID()}`
-const sdkName = (a: ChecksumAlgorithm) => a.toUpperCase() as SdkAlgorithm
-const checksumField = (a: ChecksumAlgorithm) => `Checksum${{ crc32: 'CRC32', crc32c: 'CRC32C', crc64nvme: 'CRC64NVME', sha1: 'SHA1', sha256: 'SHA256' }[a]}` as const
+const CHECKSUM_FIELDS = { crc32: 'ChecksumCRC32', crc32c: 'ChecksumCRC32C', crc64nvme: 'ChecksumCRC64NVME', sha1: 'ChecksumSHA1', sha256: 'ChecksumSHA256' } as const
+const checksumField = (a: ChecksumAlgorithm) => CHECKSUM_FIELDS[a]
 
 /** The object as RGW itself holds it (bypassing the gate), or null. */
 async function stored(Key: string): Promise<Buffer | null> {
