@@ -35,7 +35,12 @@ export const TEST_ORIGINS = ['http://127.0.0.1:*', 'http://localhost:*']
 export const resolveLocalhostPreload = fileURLToPath(new URL('./resolve-localhost.mjs', import.meta.url))
 
 export async function startTestStorage(options: { bucket: string }): Promise<{ storage: TestStorage, stop(): Promise<void> }> {
-  const rgw = await startRgw({ bucket: options.bucket, allowedOrigins: TEST_ORIGINS })
+  const start = () => startRgw({ bucket: options.bucket, allowedOrigins: TEST_ORIGINS })
+  // Ports are picked free just before the daemons bind them; another run may take one in between.
+  const rgw = await start().catch((error: Error) => {
+    console.warn(`${error.message.split('\n')[0]}; trying once more`)
+    return start()
+  })
   try {
     const gate = await startChecksumGate({ upstream: rgw.endpoint, dnsName: rgw.dnsName, allowedOrigins: TEST_ORIGINS })
     return {
