@@ -59,6 +59,21 @@ describe('the test storage refuses what S3 refuses', () => {
     expect([wrongSecret.status, await wrongSecret.text()]).toEqual([403, expect.stringMatching(/<Code>(AccessDenied|SignatureDoesNotMatch)<\/Code>/)])
   })
 
+  it('a header-signed PUT sent with another Content-Type or Content-Length than signed (403), storing nothing', async () => {
+    const Key = newKey()
+    const endpoint = new URL(storage.endpoint)
+    const signed = await new SignatureV4({ credentials: storage, region: storage.region, service: 's3', sha256: Sha256, uriEscapePath: false }).sign({
+      method: 'PUT', protocol: 'http:', hostname: endpoint.hostname, port: Number(endpoint.port), path: `/${Bucket}/${Key}`,
+      headers: { 'host': endpoint.host, 'content-type': 'text/plain', 'content-length': '5', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    })
+    const put = (body: string, type: string) => fetch(`${storage.endpoint}/${Bucket}/${Key}`, { method: 'PUT', body, headers: { ...signed.headers, 'content-type': type, 'content-length': String(body.length) } })
+    expect((await put('hello', 'text/html')).status).toBe(403)
+    expect((await put('hello!', 'text/plain')).status).toBe(403)
+    expect(await exists(Key)).toBe(false)
+    expect((await put('hello', 'text/plain')).status).toBe(200)
+    expect(await exists(Key)).toBe(true)
+  })
+
   it('an expired presigned URL (403)', async () => {
     const Key = newKey()
     await putObject(Key, 'old news')
