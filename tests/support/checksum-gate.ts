@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { pipeline } from 'node:stream'
 import { badDigest, type ChecksumAlgorithm, checksumClaim, createChecksum, errorXml, isRefusal, type S3Refusal } from './checksums'
 
 // A proxy in front of the test storage that verifies x-amz-checksum-* as S3 does, because RGW 16 ignores
@@ -98,8 +99,9 @@ export async function startChecksumGate(options: ChecksumGateOptions): Promise<C
       upstreamReq.on('error', reject)
       req.on('error', reject)
     })
+    // A client that goes away mid-body takes the upstream request along: storage keeps no partial object.
     if (body) upstreamReq.end(body)
-    else req.pipe(upstreamReq)
+    else pipeline(req, upstreamReq, () => {})
     const upstreamRes = await response
 
     const extra: string[] = []
@@ -122,7 +124,7 @@ export async function startChecksumGate(options: ChecksumGateOptions): Promise<C
       if (known && known.etag === upstreamRes.headers.etag) extra.push(`x-amz-checksum-${known.algorithm}`, known.value, 'x-amz-checksum-type', 'FULL_OBJECT')
     }
     res.writeHead(upstreamRes.statusCode!, upstreamRes.statusMessage, [...forwardedHeaders(upstreamRes.rawHeaders), ...extra])
-    upstreamRes.pipe(res)
+    pipeline(upstreamRes, res, () => {})
   }
 
   function refuse(req: http.IncomingMessage, res: http.ServerResponse, refusal: S3Refusal, record = true) {
