@@ -88,7 +88,10 @@ export async function startRgw(options: RgwOptions): Promise<Rgw> {
     const daemon = (bin: string, args: string[]) => {
       const child = spawn(bin, ['-f', '-c', conf, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
       const entry = { name: `${bin} ${args.join(' ')}`, process: child, stderr: [] as string[] }
-      child.stderr!.on('data', (chunk: Buffer) => entry.stderr.push(chunk.toString()))
+      child.stderr!.on('data', (chunk: Buffer) => {
+        entry.stderr.push(chunk.toString())
+        if (entry.stderr.length > 20) entry.stderr.shift()
+      })
       children.push(entry)
     }
 
@@ -115,8 +118,9 @@ export async function startRgw(options: RgwOptions): Promise<Rgw> {
     ])
     await Promise.all([
       admin(['role-policy', 'put', `--role-name=${roleName}`, '--policy-name=s3', `--policy-doc=${JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*'], Resource: ['arn:aws:s3:::*'] }] })}`]),
-      allowSessionTokens({ rgwEndpoint: endpoint, region, user, cephConf: conf }),
-      createBucket(endpoint, region, keys, options.bucket, options.allowedOrigins ?? []),
+      // One after the other: both touch the user's record.
+      allowSessionTokens({ rgwEndpoint: endpoint, region, user, cephConf: conf })
+        .then(() => createBucket(endpoint, region, keys, options.bucket, options.allowedOrigins ?? [])),
     ])
 
     return { endpoint, port: rgwPort, dnsName, region, bucket: options.bucket, user, ...keys, roleArn: `arn:aws:iam:::role/${roleName}`, cephConf: conf, admin, stop }
