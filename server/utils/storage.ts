@@ -1,6 +1,6 @@
 import * as nodeCrypto from 'node:crypto'
 import { createHash, createHmac } from 'node:crypto'
-import { DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import type { PrismaClient } from '../generated/prisma/client'
 import { usePrisma } from './prisma'
@@ -264,8 +264,9 @@ export function useS3Client(): S3Client {
   return client
 }
 
-export function createS3Client(s: S3Settings): S3Client {
+export function createS3Client(s: S3Settings, options: Pick<S3ClientConfig, 'requestChecksumCalculation'> = {}): S3Client {
   return new S3Client({
+    ...options,
     region: s.region,
     endpoint: s.endpoint || undefined,
     forcePathStyle: s.forcePathStyle,
@@ -308,7 +309,8 @@ export async function headObject(key: string, s3 = useS3Client(), bucket = useS3
  */
 export async function presignUpload(key: string, type: string, size: number, expiresIn: number) {
   const s = useS3Settings()
-  publicClient ??= createS3Client({ ...s, endpoint: s.publicEndpoint || s.endpoint })
+  // No checksum of a body the server has not seen: by default the SDK signs the CRC32 of an empty one into the URL.
+  publicClient ??= createS3Client({ ...s, endpoint: s.publicEndpoint || s.endpoint }, { requestChecksumCalculation: 'WHEN_REQUIRED' })
   const url = await getSignedUrl(publicClient, new PutObjectCommand({ Bucket: s.bucket, Key: key, ContentType: type, ContentLength: size }), {
     expiresIn,
     signableHeaders: new Set(['content-type', 'content-length']),
