@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import type { PrismaClient } from '../generated/prisma/client'
 import { chatFileColumns, chatRouteParams, idParam } from './chats'
 import { fileTooLarge, tooManyFiles, unsupportedType } from './errors'
 import { usePrisma } from './prisma'
-import type { S3Client } from '@aws-sdk/client-s3'
-import { essence, purgeDeletedObjects, purgeDeletedObjectsSoon } from './storage'
+import { essence } from './storage'
+import { purgeDeletedObjectsSoon } from './sweep'
 import type { UploadLimits } from './config'
 import { isTypeAllowed } from '../../shared/utils/files'
 
@@ -110,14 +109,6 @@ export function markFileCompleted(fileId: number) {
   })
 }
 
-/** Deletes uploads still pending after `olderThanSeconds` (rows now, objects through storage_deletion). */
-export async function deleteStaleUploads(prisma: PrismaClient, olderThanSeconds: number) {
-  const { count } = await prisma.chatConversationFile.deleteMany({
-    where: { completedAt: null, createdAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) } },
-  })
-  return count
-}
-
 /** What differs between a declared upload and the object storage holds, or null when they agree. */
 export function describeMismatch(declared: { size: bigint | number, type: string }, stored: { size: number, type: string }): string | null {
   const problems: string[] = []
@@ -130,11 +121,4 @@ export function describeMismatch(declared: { size: bigint | number, type: string
 export async function discardFile(fileId: number) {
   await usePrisma().chatConversationFile.deleteMany({ where: { id: fileId } })
   await purgeDeletedObjectsSoon()
-}
-
-/** The sweep: stale uploads' rows (their objects are recorded by the trigger), then every recorded object. */
-export async function sweepStorage(prisma: PrismaClient, s3: S3Client, bucket: string, pendingTtlSeconds: number) {
-  const staleUploads = await deleteStaleUploads(prisma, pendingTtlSeconds)
-  const objects = await purgeDeletedObjects(prisma, s3, bucket)
-  return { staleUploads, objectsDeleted: objects.deleted, objectsFailed: objects.failed }
 }

@@ -6,7 +6,7 @@ import type { CreateUploadResponse, GetChatFilesResponse } from '../../shared/ty
 import { startLocalS3 } from '../../modules/local-services/s3'
 import { createS3Client } from '../../server/utils/storage'
 import { s3SettingsFromEnv } from '../../server/utils/config'
-import { sweepStorage } from '../../server/utils/files'
+import { sweepStorage } from '../../server/utils/sweep'
 import { api, appEnv, createChatWithFiles, listObjectKeys, setupApp, signUpUser } from '../helpers/app'
 import { createScratchDatabase } from '../helpers/scratch-db'
 import { migrate } from '../../prisma/migrate'

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { describe, expect, it } from 'vitest'
 import type { CreateUploadResponse } from '../../../../shared/types/api'
-import { sweepStorage } from '../../../../server/utils/files'
+import { sweepStorage } from '../../../../server/utils/sweep'
 import { api, createChatWithFiles, listObjectKeys, setupApp, signUpUser, useServices } from '../../../helpers/app'
 import { outputDir } from '../../../helpers/paths'
 
