@@ -126,11 +126,14 @@ const UNAVAILABLE_SQLSTATE = /^(?:08\w{3}|57P0[1-3]|53300)$/
  */
 export function databaseUnavailableReason(error: unknown): string | undefined {
   const seen = new Set<unknown>()
-  let current = error as { code?: unknown, cause?: unknown, driverAdapterError?: { cause?: { kind?: unknown, code?: unknown } } } | undefined
+  type AdapterError = { cause?: { kind?: unknown, code?: unknown } }
+  let current = error as { code?: unknown, cause?: unknown, driverAdapterError?: AdapterError, meta?: { driverAdapterError?: AdapterError } } | undefined
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current)
-    const kind = current.driverAdapterError?.cause?.kind
-    const sqlState = current.driverAdapterError?.cause?.code
+    // Prisma puts the pg adapter's error on the error itself, or in `meta` for raw queries.
+    const adapter = current.driverAdapterError ?? current.meta?.driverAdapterError
+    const kind = adapter?.cause?.kind
+    const sqlState = adapter?.cause?.code
     const code = typeof current.code === 'string' ? current.code : undefined
     if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return [code, kind].filter(Boolean).join(' ')
     if (kind === 'postgres' && typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState)) return `SQLSTATE ${sqlState}`

@@ -60,6 +60,10 @@ export default async function setup(project: TestProject) {
     NUXT_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
     NUXT_S3_FORCE_PATH_STYLE: 'true',
     NUXT_S3_REGION: 'us-east-1',
+    // Every test file signs users up and in from 127.0.0.1; tests of throttling set their own limits and
+    // client addresses (tests/server/api/auth/throttle.test.ts).
+    NUXT_THROTTLE_ADDRESS_LIMIT: '1000000',
+    NUXT_THROTTLE_SIGN_UP_LIMIT: '1000000',
   })
 
   return async () => {
