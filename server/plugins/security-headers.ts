@@ -11,9 +11,10 @@ export default defineNitroPlugin((nitroApp) => {
     event.context.contentSecurityPolicy = policy(inlineScriptHashes([...html.head, ...html.bodyPrepend, ...html.bodyAppend]))
   })
   nitroApp.hooks.hook('render:response', (response, { event }) => {
-    const csp = event.context.contentSecurityPolicy as string | undefined
+    policy ??= pagePolicy(storageOrigin())
     response.headers ??= {}
-    if (csp) response.headers['content-security-policy'] = csp
+    // A response rendered without HTML hooks (a redirect page) has no inline script: the policy allows none.
+    response.headers['content-security-policy'] = (event.context.contentSecurityPolicy as string | undefined) ?? policy([])
     delete response.headers['x-powered-by']
   })
 })
