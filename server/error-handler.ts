@@ -1,12 +1,12 @@
 import { getRequestURL, send, setResponseHeaders, setResponseStatus } from 'h3'
 import { defineNitroErrorHandler } from 'nitropack/runtime'
-import { DATABASE_RETRY_AFTER, databaseUnavailable, databaseUnavailableReason, toApiError } from './utils/errors'
+import { DATABASE_RETRY_AFTER, databaseUnavailable, databaseUnavailableReason, isApiPath, toApiError } from './utils/errors'
 
 // Every /api error leaves in the contract's shape {statusCode, statusMessage, data: {message}}.
 // Nitro's default body lacks `data` for errors thrown by libraries (requireUserSession, h3's validators),
 // and would carry stack traces in development. Pages keep Nuxt's own error page (next handler in the chain).
 export default defineNitroErrorHandler((error, event) => {
-  if (!getRequestURL(event).pathname.startsWith('/api/')) return
+  if (!isApiPath(getRequestURL(event).pathname)) return
 
   // An unreachable database is an outage, not a bug: 503 with Retry-After, and one line in the log per
   // failed request instead of a stack trace (a database restart under load would otherwise flood the log).

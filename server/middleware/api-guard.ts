@@ -17,10 +17,13 @@ let table: ApiRouteTable | undefined
 
 export default defineEventHandler((event) => {
   const path = event.path
-  if (!path.startsWith('/api/')) return
+  if (!path.startsWith('/api')) return
   const req = event.node.req
   const method = (req.method ?? 'GET').toUpperCase()
   const pathname = path.includes('?') ? path.slice(0, path.indexOf('?')) : path
+  if (!isApiPath(pathname)) return
+  // /api itself matches no route, not even the catch-all: it would fall through to the page renderer.
+  if (pathname === '/api' || pathname === '/api/') throw noSuchApiRoute()
 
   table ??= apiRouteTable(handlers)
   const allowed = table.allowed(pathname)

@@ -20,6 +20,12 @@ export const userNotFound = () => apiError(404, 'Not Found', 'User not found')
 /** Same answer for an unknown email and a wrong password: no user enumeration. */
 export const invalidCredentials = () => apiError(401, 'Unauthorized', 'Invalid credentials')
 
+/** A path under /api that no route serves. */
+export const noSuchApiRoute = () => apiError(404, 'Not Found', 'No such API route')
+
+/** /api itself and every path under it: they answer in the API's error shape, never with a page. */
+export const isApiPath = (pathname: string) => pathname === '/api' || pathname.startsWith('/api/')
+
 export const fileNotFound = () => apiError(404, 'Not Found', 'File not found')
 
 export const fileTooLarge = (maxBytes: number) => apiError(413, 'Payload Too Large', `File is larger than the limit of ${formatBytes(maxBytes)}`)

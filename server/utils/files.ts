@@ -91,22 +91,32 @@ export async function deleteFileOfOwner(ownerId: string, chatId: number, fileId:
   return count > 0
 }
 
-/** Records a direct upload before its bytes arrive: not listed until completed, swept if never. */
-export function createPendingFile(chatId: number, name: string, size: number, type: string) {
-  return usePrisma().chatConversationFile.create({
-    data: { chatConversationId: chatId, name, size, type, objectKey: newObjectKey(chatId), completedAt: null },
-    select: { ...chatFileColumns, completedAt: true },
-  })
+/**
+ * Records a direct upload before its bytes arrive: not listed until completed, swept if never. Null when the
+ * chat was deleted meanwhile (its row is gone by the time this one is written).
+ */
+export async function createPendingFile(chatId: number, name: string, size: number, type: string) {
+  try {
+    return await usePrisma().chatConversationFile.create({
+      data: { chatConversationId: chatId, name, size, type, objectKey: newObjectKey(chatId), completedAt: null },
+      select: { ...chatFileColumns, completedAt: true },
+    })
+  }
+  catch (error) {
+    if ((error as { code?: string }).code === 'P2003') return null
+    throw error
+  }
 }
 
-/** Marks an upload complete; it is listed from now on, in the order of its completion. */
-export function markFileCompleted(fileId: number) {
+/** Marks an upload complete; it is listed from now on, in the order of its completion. Null if it was deleted meanwhile. */
+export async function markFileCompleted(fileId: number) {
   const now = new Date()
-  return usePrisma().chatConversationFile.update({
+  const [file] = await usePrisma().chatConversationFile.updateManyAndReturn({
     where: { id: fileId },
     data: { completedAt: now, createdAt: now },
     select: chatFileColumns,
   })
+  return file ?? null
 }
 
 /** What differs between a declared upload and the object storage holds, or null when they agree. */

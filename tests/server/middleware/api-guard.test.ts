@@ -101,10 +101,12 @@ describe('cross-site requests', () => {
       ['POST', `${base}/${chat.id}/files`, { 'content-type': 'multipart/form-data; boundary=b', 'body': '--b\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n' }],
       ['DELETE', `${base}/${chat.id}/files/${file!.id}`, {}],
     ]
-    const forms = requests.map(([method, path, { body }]) => [method, path, body && { 'content-type': 'application/x-www-form-urlencoded', body: 'name=forged' }] as const)
-    for (const headers of [{ origin: evil }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', 'origin': 'http://other.localhost' }, { origin: 'null' }]) {
+    const forms = requests.map(([method, path, { body }]): typeof requests[number] => [method, path, body ? { 'content-type': 'application/x-www-form-urlencoded', 'body': 'name=forged' } : {}])
+    const crossSite: Record<string, string>[] = [{ origin: evil }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', 'origin': 'http://other.localhost' }, { origin: 'null' }]
+    for (const headers of crossSite) {
       for (const [method, path, init] of [...requests, ...forms]) {
-        const res = await fetch(path, { method, headers: { cookie: user.cookie, ...headers, ...(init?.['content-type'] ? { 'content-type': init['content-type'] } : {}) }, body: init?.body, redirect: 'manual' })
+        const type: Record<string, string> = init['content-type'] ? { 'content-type': init['content-type'] } : {}
+        const res = await fetch(path, { method, headers: { cookie: user.cookie, ...headers, ...type }, body: init.body, redirect: 'manual' })
         const body = await expectApiError(res, 403, 'Forbidden')
         expect(body.data.message, `${method} ${path}`).toBe('Cross-site requests are not accepted')
         expect(res.headers.getSetCookie().filter(c => c.startsWith('neptun-session='))).toEqual([])
@@ -122,7 +124,8 @@ describe('cross-site requests', () => {
     const user = await signUpUser()
     const base = `/api/users/${user.id}/chats`
     const origin = new URL(url('/')).origin
-    for (const headers of [{ 'origin': origin, 'sec-fetch-site': 'same-origin' }, { origin }, {}, { 'sec-fetch-site': 'none' }]) {
+    const sameSite: Record<string, string>[] = [{ 'origin': origin, 'sec-fetch-site': 'same-origin' }, { origin }, {}, { 'sec-fetch-site': 'none' }]
+    for (const headers of sameSite) {
       const res = await fetch(base, { method: 'POST', headers: { 'cookie': user.cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: 'mine' }) })
       expect(res.status).toBe(201)
     }

@@ -69,7 +69,7 @@ function watchedStorage(s3: S3Client, options: { refuse?: (key: string) => boole
       if (options.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })
       const refused = keys.filter(k => options.refuse?.(k))
       const rest = keys.filter(k => !options.refuse?.(k))
-      const result = rest.length ? await s3.send(new DeleteObjectsCommand({ ...command.input, Delete: { Objects: rest.map(Key => ({ Key })), Quiet: true } })) : {}
+      const result: { Errors?: { Key?: string, Code?: string, Message?: string }[] } = rest.length ? await s3.send(new DeleteObjectsCommand({ ...command.input, Delete: { Objects: rest.map(Key => ({ Key })), Quiet: true } })) : {}
       return { ...result, Errors: [...(result.Errors ?? []), ...refused.map(Key => ({ Key, Code: 'AccessDenied', Message: 'Access Denied' }))] }
     },
   } as unknown as S3Client
