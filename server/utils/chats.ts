@@ -65,12 +65,15 @@ export async function findChatFilesInSession(
   t: SessionLifetimes = useSessionLifetimes(),
   prisma: PrismaClient = usePrisma(),
 ): Promise<(StoredChatFile & { chatId: number })[] | NoChatFiles> {
+  // Only whether the path names the session's own user goes to the database, not the path's text (which
+  // may hold characters PostgreSQL text cannot, such as NUL).
+  const ownPath = ownerId === session.user.id
   const rows = await prisma.$queryRaw<ListingRow[]>`
     WITH ${activeSessionSql(session, t)}
     SELECT c.id AS "chatId", f.id, f.chat_conversation_id AS "chatConversationId", f.name, f.size, f.type,
            f.object_key AS "objectKey", f.created_at AS "createdAt"
     FROM active_session s
-    LEFT JOIN chat_conversation c ON c.id = ${chatId} AND c.user_id = s.user_id AND s.user_id = ${ownerId}
+    LEFT JOIN chat_conversation c ON c.id = ${chatId} AND c.user_id = s.user_id AND ${ownPath}::boolean
     LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
     ORDER BY f.created_at, f.id`
   if (rows.length === 0) return 'session-ended'
@@ -100,9 +103,9 @@ export function toChat(chat: { id: number, name: string, createdAt: Date }): Cha
   return { id: chat.id, name: chat.name, created_at: chat.createdAt.toISOString() }
 }
 
-/** A chat name: trimmed, 1–200 characters. */
+/** A chat name: trimmed, 1–200 characters; PostgreSQL text cannot hold NUL, so a name with one is refused. */
 export const chatBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine(n => !n.includes('\0'), 'must not contain NUL characters'),
 })
 
 export async function createChat(ownerId: string, name: string): Promise<Chat> {

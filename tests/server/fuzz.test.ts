@@ -86,7 +86,7 @@ const wellFormed = {
   none: fc.constant(undefined),
   credentials: fc.record({ email, password: pass }).map(b => JSON.stringify(b)),
   password: fc.record({ current_password: pass, new_password: pass }).map(b => JSON.stringify(b)),
-  chatName: fc.record({ name: fc.string({ maxLength: 210 }) }).map(b => JSON.stringify(b)),
+  chatName: fc.record({ name: fc.oneof(fc.string({ maxLength: 210 }), fc.string({ unit: 'binary', maxLength: 30 })) }).map(b => JSON.stringify(b)),
   upload: fc.record({ name: fc.string({ minLength: 1, maxLength: 60 }), size: fc.oneof(fc.nat(1000), fc.integer(), fc.constant(26214401)), type: fc.constantFrom('text/plain', 'application/pdf', 'text/html', 'x', '') }, { requiredKeys: ['name', 'size'] }).map(b => JSON.stringify(b)),
   multipart,
 }
@@ -115,7 +115,7 @@ const paths = (ids: { user: fc.Arbitrary<Ref>, chat: fc.Arbitrary<Ref>, file: fc
   at(allMethods, wellFormed.none, seg('/api/'), oddSegment),
 )
 
-const fieldValue = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(password, 'correct horse battery staple', 'owner@example.com', 'text/plain', 'application/pdf', 'image/*', ''), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }))
+const fieldValue = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom(password, 'correct horse battery staple', 'owner@example.com', 'text/plain', 'application/pdf', 'image/*', ''), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }))
 const jsonObject = fc.dictionary(fc.constantFrom('email', 'password', 'name', 'size', 'type', 'current_password', 'new_password', '__proto__', 'constructor', 'x'), fieldValue, { maxKeys: 5 })
 const bodyArb: fc.Arbitrary<string | Uint8Array | undefined> = fc.oneof(
   { arbitrary: fc.constant(undefined), weight: 3 },
