@@ -46,6 +46,21 @@ describe('production start-up configuration check', () => {
     expect(NUXT_SESSION_PASSWORD).toBeTruthy()
   })
 
+  it('names invalid session, request and throttle settings', async () => {
+    const { code, output } = await startProduction(appEnv({
+      NUXT_SESSION_IDLE_TIMEOUT: '30',
+      NUXT_TRUSTED_PROXIES: '-1',
+      NUXT_ORIGIN: 'files.example.com',
+      NUXT_JSON_BODY_LIMIT: '0',
+      NUXT_THROTTLE_ACCOUNT_LIMIT: '0',
+    }), 39874)
+    expect(code).toBe(1)
+    for (const name of ['NUXT_SESSION_IDLE_TIMEOUT', 'NUXT_TRUSTED_PROXIES', 'NUXT_ORIGIN', 'NUXT_JSON_BODY_LIMIT', 'NUXT_THROTTLE_ACCOUNT_LIMIT']) {
+      expect(output).toContain(name)
+    }
+    expect(output).not.toContain('NUXT_THROTTLE_ADDRESS_LIMIT')
+  })
+
   it('starts when everything is set', async () => {
     const { code, output } = await startProduction(appEnv(), 39873)
     expect(output).toMatch(/Listening on/)

@@ -35,6 +35,7 @@ export default defineEventHandler(async (event) => {
   assertUploadAllowed(limits, { size: body.size, type }, chat.fileCount)
 
   const file = await createPendingFile(chat.id, sanitizeFileName(body.name), body.size, type)
+  if (!file) throw chatNotFound()
   const { url, headers } = await presignUpload(file.objectKey, type, body.size, limits.urlTtl)
   setResponseStatus(event, 201)
   return {

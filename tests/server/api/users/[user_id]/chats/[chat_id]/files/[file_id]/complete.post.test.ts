@@ -1,3 +1,4 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { describe, expect, it } from 'vitest'
 import type { ChatFileResponse, CreateUploadResponse, GetChatFilesResponse } from '../../../../../../../../../shared/types/api'
 import { api, createChatWithFiles, listObjectKeys, setupApp, signUpUser, useServices } from '../../../../../../../../helpers/app'
@@ -5,6 +6,8 @@ import { expectApiError } from '../../../../../../../../helpers/contract'
 
 await setupApp()
 const services = useServices()
+
+const objectKeyOf = async (fileId: number) => (await services.prisma.chatConversationFile.findUniqueOrThrow({ where: { id: fileId } })).objectKey
 
 /** A reserved upload; `put` sends bytes to its presigned URL as a browser would. */
 async function reserve(declared: { name: string, size: number, type: string }) {
@@ -42,10 +45,20 @@ describe('POST /api/users/[user_id]/chats/[chat_id]/files/[file_id]/complete', (
     expect((await r.complete()).status).toBe(200)
   })
 
+  it('the upload URL is bound to the declared size and type: storage refuses anything else, storing nothing', async () => {
+    const r = await reserve({ name: 'liar.txt', size: 3, type: 'text/plain' })
+    for (const res of [await r.put('much longer than three bytes'), await r.put('ab'), await r.put('abc', 'text/html')]) {
+      expect(res.status).toBe(403)
+      expect(await res.text()).toMatch(/<Code>(AccessDenied|SignatureDoesNotMatch)<\/Code>/)
+    }
+    expect(await listObjectKeys(services, `chats/${r.chat.id}/`)).toEqual([])
+    expect((await expectApiError(r.complete(), 409, 'Conflict')).data.message).toMatch(/not been uploaded/)
+  })
+
   it('answers 422 and removes row and object when the stored size differs from the declared one', async () => {
     const r = await reserve({ name: 'liar.txt', size: 3, type: 'text/plain' })
-    // s3rver does not enforce the signed Content-Length the way S3 does; the server's check still catches it.
-    await r.put('much longer than three bytes')
+    // Written past the URL (storage enforces the URL's signed length): the server's own check still catches it.
+    await services.s3.send(new PutObjectCommand({ Bucket: services.bucket, Key: await objectKeyOf(r.upload.file_id), Body: 'much longer than three bytes', ContentType: 'text/plain' }))
     expect((await expectApiError(r.complete(), 422, 'Unprocessable Entity')).data.message).toMatch(/bytes arrived/)
     expect(await services.prisma.chatConversationFile.findUnique({ where: { id: r.upload.file_id } })).toBeNull()
     expect(await listObjectKeys(services, `chats/${r.chat.id}/`)).toEqual([])
@@ -53,7 +66,7 @@ describe('POST /api/users/[user_id]/chats/[chat_id]/files/[file_id]/complete', (
 
   it('answers 422 when the stored type differs from the declared one', async () => {
     const r = await reserve({ name: 'image.png', size: 5, type: 'image/png' })
-    await r.put('<svg>', 'image/svg+xml')
+    await services.s3.send(new PutObjectCommand({ Bucket: services.bucket, Key: await objectKeyOf(r.upload.file_id), Body: '<svg>', ContentType: 'image/svg+xml' }))
     expect((await expectApiError(r.complete(), 422)).data.message).toMatch(/type image\/svg\+xml arrived/)
     expect(await listObjectKeys(services, `chats/${r.chat.id}/`)).toEqual([])
   })
