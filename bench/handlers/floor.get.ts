@@ -5,7 +5,9 @@ import pg from 'pg'
 import type { ChatFile, GetChatFilesResponse } from '../../shared/types/api'
 import { chatRouteParams, requireOwnRoute } from '../../server/utils/chats'
 import { chatNotFound } from '../../server/utils/errors'
-import { bucketLocation, contentDisposition, servedContentType, uriEncode, useS3Settings } from '../../server/utils/storage'
+import { useS3Settings } from '../../server/utils/storage'
+import { contentDisposition, servedContentType } from '../../server/utils/content-disposition'
+import { bucketLocation, uriEncode } from '../../server/utils/presigner'
 import type { S3Settings } from '../../server/utils/storage'
 
 // Benchmark build only (`npm run bench`): the floor, i.e. the least the same route can cost on this

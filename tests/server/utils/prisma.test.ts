@@ -179,7 +179,7 @@ describe('the schema and the migrations agree', () => {
     const expected: Record<string, [column: string, type: string][]> = {
       user: [['id', text], ['email', text], ['password_hash', text], ['created_at', timestamptz]],
       chat_conversation: [['id', integer], ['user_id', text], ['name', text], ['created_at', timestamptz]],
-      chat_conversation_file: [['id', integer], ['chat_conversation_id', integer], ['name', text], ['size', bigint], ['type', text], ['object_key', text], ['created_at', timestamptz], ['completed_at', timestamptz]],
+      chat_conversation_file: [['id', integer], ['chat_conversation_id', integer], ['name', text], ['size', bigint], ['type', text], ['object_key', text], ['created_at', timestamptz], ['completed_at', timestamptz], ['sha256', text]],
       storage_deletion: [['object_key', text], ['created_at', timestamptz]],
     }
     const columns = await query<{ table_name: string, column_name: string, data_type: string, is_nullable: string, datetime_precision: number | null }>(`
@@ -191,8 +191,9 @@ describe('the schema and the migrations agree', () => {
     const actual: Record<string, [string, string][]> = {}
     for (const c of columns) (actual[c.table_name] ??= []).push([c.column_name, c.data_type])
     expect(actual).toEqual(expected)
-    // Every field of the schema is required but completedAt (null while an upload is pending), and every DateTime is @db.Timestamptz(3).
-    expect(columns.filter(c => c.is_nullable !== 'NO').map(c => `${c.table_name}.${c.column_name}`)).toEqual(['chat_conversation_file.completed_at'])
+    // Every field of the schema is required but completedAt (null while an upload is pending) and sha256 (none
+    // declared), and every DateTime is @db.Timestamptz(3).
+    expect(columns.filter(c => c.is_nullable !== 'NO').map(c => `${c.table_name}.${c.column_name}`)).toEqual(['chat_conversation_file.completed_at', 'chat_conversation_file.sha256'])
     expect(columns.filter(c => c.data_type === timestamptz && c.datetime_precision !== 3)).toEqual([])
   })
 })
