@@ -66,7 +66,9 @@ export function createStorageCredentials(
     inflight ??= provider({ forceRefresh: credentials !== undefined })
       .then((c) => {
         if (!c?.accessKeyId || !c.secretAccessKey) throw new Error('The credential provider returned no access key')
-        if (c !== credentials) [credentials, fetchedAt] = [c, now()]
+        // Lifetimes count from when an expiry was first seen: the same credentials again are no fresher.
+        if (c.expiration?.getTime() !== credentials?.expiration?.getTime()) fetchedAt = now()
+        credentials = c
         return c
       })
       .finally(() => {
@@ -83,7 +85,7 @@ export function createStorageCredentials(
     if (!credentials?.expiration) return
     const expiry = credentials.expiration.getTime()
     const due = expiry - renewalMargin(s.urlTtl, expiry - fetchedAt) - now()
-    const delay = due > 0 ? due : Math.min(RETRY_MS, Math.max(1000, left(credentials) - MIN_VALIDITY_MS))
+    const delay = due > 0 ? due : RETRY_MS
     nextRenewal = now() + delay
     timer = setTimeout(() => void renew().catch(() => {}), Math.min(delay, 2 ** 31 - 1))
     timer.unref?.()

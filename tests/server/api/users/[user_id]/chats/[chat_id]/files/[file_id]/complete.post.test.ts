@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { ChatFileResponse, CreateUploadResponse, GetChatFilesResponse } from '../../../../../../../../../shared/types/api'
 import { api, createChatWithFiles, listObjectKeys, setupApp, signUpUser, useServices } from '../../../../../../../../helpers/app'
@@ -6,15 +7,15 @@ import { expectApiError } from '../../../../../../../../helpers/contract'
 await setupApp()
 const services = useServices()
 
-/** A reserved upload; `put` sends bytes to its presigned URL as a browser would. */
-async function reserve(declared: { name: string, size: number, type: string }) {
+/** A reserved upload; `put` sends bytes to its presigned URL as a browser would, with the headers it was given. */
+async function reserve(declared: { name: string, size: number, type: string, sha256?: string }) {
   const user = await signUpUser()
   const { chat } = await createChatWithFiles(services, user.id, [])
   const base = `/api/users/${user.id}/chats/${chat.id}/files`
   const { upload } = await (await api(`${base}/uploads`, user.cookie, { method: 'POST', body: declared })).json() as CreateUploadResponse
   return {
     user, chat, upload, base,
-    put: (body: string, type = upload.headers['content-type']!) => fetch(upload.url, { method: 'PUT', body, headers: { 'content-type': type } }),
+    put: (body: string, type = upload.headers['content-type']!) => fetch(upload.url, { method: 'PUT', body, headers: { ...upload.headers, 'content-type': type } }),
     complete: () => api(`${base}/${upload.file_id}/complete`, user.cookie, { method: 'POST' }),
   }
 }
@@ -55,6 +56,26 @@ describe('POST /api/users/[user_id]/chats/[chat_id]/files/[file_id]/complete', (
     const r = await reserve({ name: 'image.png', size: 5, type: 'image/png' })
     await r.put('<svg>', 'image/svg+xml')
     expect((await expectApiError(r.complete(), 422)).data.message).toMatch(/type image\/svg\+xml arrived/)
+    expect(await listObjectKeys(services, `chats/${r.chat.id}/`)).toEqual([])
+  })
+
+  it('with a declared SHA-256: completes when the stored bytes have it (computed by reading them: s3rver keeps no checksum)', async () => {
+    const sha256 = createHash('sha256').update('hello world').digest('base64')
+    const r = await reserve({ name: 'checked.txt', size: 11, type: 'text/plain', sha256 })
+    expect(r.upload.headers['x-amz-checksum-sha256']).toBe(sha256)
+    expect((await r.put('hello world')).status).toBe(200)
+    const res = await r.complete()
+    expect(res.status).toBe(200)
+    expect(await fetch((await res.json() as ChatFileResponse).chatFile.url).then(d => d.text())).toBe('hello world')
+  })
+
+  it('answers 422 and removes row and object when the stored bytes differ from the declared SHA-256 (same size and type)', async () => {
+    const r = await reserve({ name: 'tampered.txt', size: 11, type: 'text/plain', sha256: createHash('sha256').update('hello world').digest('base64') })
+    // Storage that verifies x-amz-checksum-sha256 refuses this PUT itself; s3rver stores it, and complete catches it.
+    await r.put('HELLO WORLD')
+    const error = await expectApiError(r.complete(), 422, 'Unprocessable Entity')
+    expect(error.data.message).toBe(`The uploaded file does not match what was declared: its SHA-256 is ${createHash('sha256').update('HELLO WORLD').digest('base64')}, ${createHash('sha256').update('hello world').digest('base64')} was declared; it was discarded`)
+    expect(await services.prisma.chatConversationFile.findUnique({ where: { id: r.upload.file_id } })).toBeNull()
     expect(await listObjectKeys(services, `chats/${r.chat.id}/`)).toEqual([])
   })
 
