@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../../prisma/migrate'
@@ -59,6 +59,7 @@ describe('the schema and the migrations agree', () => {
       objectKey: `chats/${chat.id}/${randomUUID()}`,
       createdAt: new Date('2024-03-01T12:34:56.789Z'),
       completedAt: new Date('2024-03-01T12:35:00.001Z'),
+      sha256: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=',
     }
 
     expect(await prisma.user.create({ data: user })).toEqual(user)
@@ -67,7 +68,7 @@ describe('the schema and the migrations agree', () => {
 
     const userSelect = { id: true, email: true, passwordHash: true, createdAt: true } as const
     const chatSelect = { id: true, userId: true, name: true, createdAt: true } as const
-    const fileSelect = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true, completedAt: true } as const
+    const fileSelect = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true, completedAt: true, sha256: true } as const
 
     expect(await prisma.user.findUnique({ where: { id: user.id }, select: userSelect })).toEqual(user)
     expect(await prisma.user.findUnique({ where: { email: user.email }, select: userSelect })).toEqual(user)
@@ -141,6 +142,18 @@ describe('the schema and the migrations agree', () => {
     await prisma.chatConversationFile.create({ data })
     await expect(prisma.chatConversationFile.create({ data: { ...data, name: 'b' } })).rejects.toMatchObject({ code: 'P2002' })
     expect(await prisma.chatConversationFile.count({ where: { objectKey } })).toBe(1)
+  })
+
+  it('stores a declared SHA-256 only in the form S3 writes it: base64 of 32 bytes, canonical', async () => {
+    const user = await prisma.user.create({ data: { email: email(), passwordHash: 'x' } })
+    const chat = await prisma.chatConversation.create({ data: { userId: user.id, name: 'c' } })
+    const data = (sha256: string) => ({ chatConversationId: chat.id, name: 'a', size: 1, type: 'text/plain', objectKey: `chats/${chat.id}/${randomUUID()}`, sha256 })
+    const digest = createHash('sha256').update('a').digest()
+    await prisma.chatConversationFile.create({ data: data(digest.toString('base64')) })
+    for (const bad of [digest.toString('hex'), digest.toString('base64url'), `${digest.toString('base64').slice(0, 42)}B=`, 'x'.repeat(44)]) {
+      await expect(prisma.chatConversationFile.create({ data: data(bad) }), bad).rejects.toThrow(/chat_conversation_file_sha256_check/)
+    }
+    expect(await prisma.chatConversationFile.count({ where: { chatConversationId: chat.id } })).toBe(1)
   })
 
   it('deleting a chat deletes its files; deleting a user deletes their chats and files', async () => {
