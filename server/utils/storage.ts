@@ -8,7 +8,7 @@ import { storageUnavailable } from './errors'
 import { contentDisposition, servedContentType } from './content-disposition'
 import { createStorageCredentials, useStorageCredentials } from './credentials'
 import type { StorageCredentials } from './credentials'
-import { createPresigner } from './presigner'
+import { createPresigner, CredentialsExpiredError } from './presigner'
 import type { Presigner } from './presigner'
 
 // Object storage: the S3 client the server talks through, presigned uploads, checks of what storage
@@ -121,6 +121,11 @@ export async function headObject(key: string, s3 = useS3Client(), bucket = useS3
 export async function presignUpload(key: string, type: string, size: number, expiresIn: number, sha256?: string) {
   const s = useS3Settings()
   publicClient ??= createS3Client({ ...s, endpoint: s.publicEndpoint || s.endpoint }, useStorageCredentials(), { requestChecksumCalculation: 'WHEN_REQUIRED' })
+  // The credentials the SDK will sign with (its cached copy; a renewal in between only lasts longer):
+  // like download URLs, an upload URL never outlives them.
+  const { expiration } = await publicClient.config.credentials()
+  if (expiration) expiresIn = Math.min(expiresIn, Math.floor((expiration.getTime() - Date.now()) / 1000))
+  if (expiresIn < 1) throw new CredentialsExpiredError('The storage credentials have expired')
   const command = new PutObjectCommand({ Bucket: s.bucket, Key: key, ContentType: type, ContentLength: size, ChecksumSHA256: sha256 })
   const url = await getSignedUrl(publicClient, command, {
     expiresIn,
@@ -130,7 +135,7 @@ export async function presignUpload(key: string, type: string, size: number, exp
   })
   const headers: Record<string, string> = { 'content-type': type }
   if (sha256) headers['x-amz-checksum-sha256'] = sha256
-  return { url, headers }
+  return { url, headers, expiresIn }
 }
 
 let publicClient: S3Client | undefined
