@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import type { PrismaClient } from '../generated/prisma/client'
 import { usePrisma } from './prisma'
@@ -53,8 +53,9 @@ export function useS3Client(): S3Client {
  * An S3 client. Credentials: the given source (the server shares one with its presigner), else the static
  * keys in the settings, else the AWS SDK's default chain (scripts such as the seed).
  */
-export function createS3Client(s: S3Settings, credentials: StorageCredentials = createStorageCredentials(s), options: { requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED' } = {}): S3Client {
+export function createS3Client(s: S3Settings, credentials: StorageCredentials = createStorageCredentials(s), options: Pick<S3ClientConfig, 'requestChecksumCalculation'> = {}): S3Client {
   return new S3Client({
+    ...options,
     region: s.region,
     endpoint: s.endpoint || undefined,
     forcePathStyle: s.forcePathStyle,
@@ -62,7 +63,6 @@ export function createS3Client(s: S3Settings, credentials: StorageCredentials = 
     // Storage that is down should fail a request in seconds (503), not hang it.
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 3000, requestTimeout: 60_000 },
-    ...options,
   })
 }
 

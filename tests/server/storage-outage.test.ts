@@ -1,35 +1,39 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { CreateBucketCommand } from '@aws-sdk/client-s3'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CreateUploadResponse, GetChatFilesResponse } from '../../shared/types/api'
-import { startLocalS3 } from '../../modules/local-services/s3'
 import { createS3Client } from '../../server/utils/storage'
 import { s3SettingsFromEnv } from '../../server/utils/config'
 import { sweepStorage } from '../../server/utils/files'
 import { api, appEnv, createChatWithFiles, listObjectKeys, setupApp, signUpUser } from '../helpers/app'
 import { createScratchDatabase } from '../helpers/scratch-db'
+import { storageClient, useTestStorage } from '../helpers/storage'
+import { startChecksumGate } from '../support/checksum-gate'
 import { migrate } from '../../prisma/migrate'
 import { createPrismaClient } from '../../server/utils/prisma'
 import { expectApiError } from '../helpers/contract'
 
-// This file's app has a storage server of its own, which the test stops and starts again, and a database
-// of its own, so that its sweep cannot touch what other test files recorded for deletion.
+// This file's app reaches the suite's storage through a gate of its own, which the test stops (storage
+// unreachable) and starts again; a bucket of its own, and a database of its own so that its sweep cannot
+// touch what other test files recorded for deletion.
+const testStorage = useTestStorage()
 const database = await createScratchDatabase()
 await migrate(database.url)
-const directory = await mkdtemp(join(tmpdir(), 'chat-files-outage-'))
-let storage = await startLocalS3({ directory, bucket: 'outage-bucket' })
-const port = Number(new URL(storage.endpoint).port)
-const storageEnv = { NUXT_S3_ENDPOINT: storage.endpoint, NUXT_S3_BUCKET: storage.bucket, DATABASE_URL: database.url }
+const bucket = 'outage-bucket'
+const admin = storageClient({ direct: true })
+await admin.send(new CreateBucketCommand({ Bucket: bucket }))
+admin.destroy()
+const startGate = (port?: number) => startChecksumGate({ upstream: testStorage.rgwEndpoint, dnsName: testStorage.dnsName, port })
+let storage = await startGate()
+const port = storage.port
+const storageEnv = { NUXT_S3_ENDPOINT: storage.endpoint, NUXT_S3_BUCKET: bucket, DATABASE_URL: database.url }
 await setupApp(storageEnv)
 const prisma = createPrismaClient(database.url, { max: 2 })
 const s3 = createS3Client(s3SettingsFromEnv(appEnv(storageEnv)))
-const services = { prisma, s3, bucket: storage.bucket }
+const services = { prisma, s3, bucket }
 afterAll(async () => {
   await prisma.$disconnect()
   await database.drop()
   await storage.stop()
-  await rm(directory, { recursive: true, force: true })
 })
 
 describe('when storage is unreachable', () => {
@@ -59,9 +63,9 @@ describe('when storage is unreachable', () => {
     expect((await api(`${base}/${files[0]!.id}`, user.cookie, { method: 'DELETE' })).status).toBe(204)
     expect(await prisma.storageDeletion.findUnique({ where: { objectKey: files[0]!.objectKey } })).not.toBeNull()
 
-    storage = await startLocalS3({ directory, bucket: 'outage-bucket', port })
+    storage = await startGate(port)
     expect(await listObjectKeys(services, `chats/${chat.id}/`)).toEqual([files[0]!.objectKey, files[1]!.objectKey].sort())
-    await sweepStorage(prisma, s3, storage.bucket, 3600)
+    await sweepStorage(prisma, s3, bucket, 3600)
     expect(await listObjectKeys(services, `chats/${chat.id}/`)).toEqual([files[1]!.objectKey])
     expect(await prisma.storageDeletion.findUnique({ where: { objectKey: files[0]!.objectKey } })).toBeNull()
   })

@@ -80,7 +80,7 @@ describe('GET /api/users/[user_id]/chats/[chat_id]/files', () => {
     const forged = `neptun-session=${'Fe26.2**' + 'a'.repeat(200)}`
     await expectApiError(get(path(alice.id, aliceChat.chat.id), forged), 401, 'Unauthorized')
     // A real cookie with one character changed is as good as none.
-    const tampered = alice.cookie.slice(0, -3) + (alice.cookie.endsWith('A') ? 'B' : 'A') + alice.cookie.slice(-2)
+    const tampered = alice.cookie.slice(0, -3) + (alice.cookie.at(-3) === 'A' ? 'B' : 'A') + alice.cookie.slice(-2)
     await expectApiError(get(path(alice.id, aliceChat.chat.id), tampered), 401, 'Unauthorized')
   })
 
