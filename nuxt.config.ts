@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { defaultSessionMaxAge, s3Defaults, sessionCookieName, uploadDefaults } from './server/utils/config'
+import { defaultSessionIdleTimeout, defaultSessionMaxAge, requestDefaults, s3Defaults, sessionCookieName, throttleDefaults, uploadDefaults } from './server/utils/config'
+import { apiHeaders, staticHeaders } from './server/utils/security-headers'
 
 const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version?: string }).version
 
@@ -29,6 +30,20 @@ export default defineNuxtConfig({
     // NUXT_UPLOAD_MAX_BYTES, NUXT_UPLOAD_MAX_FILES_PER_CHAT, NUXT_UPLOAD_ALLOWED_TYPES, NUXT_UPLOAD_URL_TTL,
     // NUXT_UPLOAD_PENDING_TTL; described in server/utils/config.ts.
     upload: { ...uploadDefaults },
+    // Seconds; NUXT_SESSION_IDLE_TIMEOUT. A session unused this long ends (server/utils/sessions.ts).
+    sessionIdleTimeout: defaultSessionIdleTimeout,
+    // NUXT_THROTTLE_*: sign-in and sign-up throttling (server/utils/throttle.ts).
+    throttle: { ...throttleDefaults },
+    // NUXT_ORIGIN, NUXT_TRUSTED_PROXIES, NUXT_JSON_BODY_LIMIT (server/utils/requests.ts).
+    ...requestDefaults,
+  },
+
+  // Headers that never change, decided once at build time; pages get their Content-Security-Policy from
+  // server/plugins/security-headers.ts (it names the storage origin and the hashes of Nuxt's inline scripts).
+  routeRules: {
+    '/**': { headers: staticHeaders(process.env.NODE_ENV === 'production') },
+    '/api/**': { headers: apiHeaders },
+    '/_openapi.json': { headers: apiHeaders },
   },
 
   typescript: { strict: true },
@@ -51,7 +66,8 @@ export default defineNuxtConfig({
       ui: { scalar: false, swagger: false },
     },
     // Every 5 minutes: stale uploads (older than NUXT_UPLOAD_PENDING_TTL) and unconfirmed object deletions.
-    scheduledTasks: { '*/5 * * * *': ['storage:sweep'] },
+    // Hourly: ended sessions and expired throttle counters are deleted.
+    scheduledTasks: { '*/5 * * * *': ['storage:sweep'], '17 * * * *': ['auth:cleanup'] },
   },
 
   // `npm run bench` only (bench/run.ts builds with `--envName bench`): its own build and output dirs, and two

@@ -342,7 +342,7 @@ async function main() {
     return 0
   }
 
-  log('query micro-benchmark: findChatFilesOfOwner (Prisma) vs one raw pg query')
+  log('query micro-benchmark: findChatFilesInSession (Prisma) vs one raw pg query')
   const queries = await runQueryBench(databaseUrl, user.id, chats[100]!, chats[0]!, line => log(line))
 
   // RSS of the server, every 500 ms for the whole run.

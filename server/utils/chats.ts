@@ -4,6 +4,8 @@ import { chatNotFound } from './errors'
 import type { Chat, ChatFile } from '#shared/types/api'
 import type { ChatConversationFile, PrismaClient } from '../generated/prisma/client'
 import { usePrisma } from './prisma'
+import { activeSessionSql, requireSession, useSessionLifetimes } from './sessions'
+import type { CookieSession, SessionLifetimes } from './sessions'
 
 // PostgreSQL `integer` ids: a larger number cannot name a row and would make the query itself fail.
 const MAX_INT4 = 2_147_483_647
@@ -21,14 +23,15 @@ export const userRouteParams = z.object({ user_id: userIdParam })
 export const chatRouteParams = z.object({ user_id: userIdParam, chat_id: idParam })
 
 /**
- * The session's user and the route's validated params. Routes live under /api/users/[user_id]: a path
- * naming anyone but the session's user is answered like a missing chat (or `notFound`), before any query.
+ * The session's user and the route's validated params. The session is checked against the database (one
+ * round trip, server/utils/sessions.ts). Routes live under /api/users/[user_id]: a path naming anyone but
+ * the session's user is answered like a missing chat (or `notFound`).
  */
 export async function requireOwnRoute<T extends { user_id: string }>(event: H3Event, schema: z.ZodType<T, unknown>, notFound = chatNotFound) {
-  const { user } = await requireUserSession(event)
+  const session = await requireSession(event)
   const params = await getValidatedRouterParams(event, schema.parse)
-  if (params.user_id !== user.id) throw notFound()
-  return { user, params }
+  if (params.user_id !== session.user.id) throw notFound()
+  return { user: session.user, session, params }
 }
 
 export const chatFileColumns = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true } as const
@@ -36,27 +39,49 @@ export const chatFileColumns = { id: true, chatConversationId: true, name: true,
 /** A stored file as the routes read it: the `chatFileColumns` of a row. */
 export type StoredChatFile = Pick<ChatConversationFile, keyof typeof chatFileColumns>
 
+/** Why a listing has no files to show: the session ended (401), or no such chat of the path's user (404). */
+export type NoChatFiles = 'session-ended' | 'chat-not-found'
+
+type NoFile = { [K in keyof StoredChatFile]: null }
+type ListingRow = { chatId: number } & (StoredChatFile | NoFile) | { chatId: null } & NoFile
+
 /**
- * The files of chat `chatId` if, and only if, it belongs to `ownerId`, oldest first (created_at, then id),
- * completed uploads only. `null` for a missing chat and for someone else's alike.
+ * The files of chat `chatId` if, and only if, the session may still be used and the chat belongs to both the
+ * session's user and `ownerId` (the path's user), oldest first (created_at, then id), completed uploads only.
  *
- * One round trip with ownership inside the query: the chat row LEFT JOINed to its files, so a missing or
- * foreign chat gives no row and a chat without files one row of NULLs. Written as SQL because it is the
- * listing's hot path: Prisma's nested read of the same data (`relationLoadStrategy: 'join'`) has the
- * database build a JSONB document per file and the client parse it back, about twice the time of these
- * plain rows (bench/results.json, "queries"). Column types come back as Prisma maps them (int8 → bigint,
- * timestamptz → Date), so rows are exactly what `findFirst({ select: chatFileColumns })` gives.
+ * One round trip, the session check included: the statement starts from the session row (active_session, which
+ * also records its use at most once a minute), LEFT JOINs the chat with ownership in the join, then the chat's
+ * files. No row: the session ended. A row without a chat: a missing or foreign chat, or a path naming another
+ * user, all alike. A chat without files: one row of NULL file columns. Written as SQL because it is the
+ * listing's hot path: Prisma's nested read of the same data (`relationLoadStrategy: 'join'`) has the database
+ * build a JSONB document per file and the client parse it back, about twice the time of these plain rows
+ * (bench/results.json, "queries"). Column types come back as Prisma maps them (int8 → bigint, timestamptz →
+ * Date), so files are exactly what `findFirst({ select: chatFileColumns })` gives.
  */
-export async function findChatFilesOfOwner(ownerId: string, chatId: number, prisma: PrismaClient = usePrisma()): Promise<StoredChatFile[] | null> {
-  const rows = await prisma.$queryRaw<(StoredChatFile | { [K in keyof StoredChatFile]: null })[]>`
-    SELECT f.id, f.chat_conversation_id AS "chatConversationId", f.name, f.size, f.type,
+export async function findChatFilesInSession(
+  session: CookieSession,
+  ownerId: string,
+  chatId: number,
+  t: SessionLifetimes = useSessionLifetimes(),
+  prisma: PrismaClient = usePrisma(),
+): Promise<(StoredChatFile & { chatId: number })[] | NoChatFiles> {
+  // Only whether the path names the session's own user goes to the database, not the path's text (which
+  // may hold characters PostgreSQL text cannot, such as NUL).
+  const ownPath = ownerId === session.user.id
+  const rows = await prisma.$queryRaw<ListingRow[]>`
+    WITH ${activeSessionSql(session, t)}
+    SELECT c.id AS "chatId", f.id, f.chat_conversation_id AS "chatConversationId", f.name, f.size, f.type,
            f.object_key AS "objectKey", f.created_at AS "createdAt"
-    FROM chat_conversation c
+    FROM active_session s
+    LEFT JOIN chat_conversation c ON c.id = ${chatId} AND c.user_id = s.user_id AND ${ownPath}::boolean
     LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
-    WHERE c.id = ${chatId} AND c.user_id = ${ownerId}
     ORDER BY f.created_at, f.id`
-  if (rows.length === 0) return null
-  return rows[0]!.id === null ? [] : rows as StoredChatFile[]
+  if (rows.length === 0) return 'session-ended'
+  const first = rows[0]!
+  if (first.chatId === null) return 'chat-not-found'
+  if (first.id === null) return []
+  // Each row keeps its chatId column: copying 10,000 rows to drop it would cost more than it is worth.
+  return rows as (StoredChatFile & { chatId: number })[]
 }
 
 /** The contract's ChatFile for a stored row and its download URL. */
@@ -78,9 +103,9 @@ export function toChat(chat: { id: number, name: string, createdAt: Date }): Cha
   return { id: chat.id, name: chat.name, created_at: chat.createdAt.toISOString() }
 }
 
-/** A chat name: trimmed, 1–200 characters. */
+/** A chat name: trimmed, 1–200 characters; PostgreSQL text cannot hold NUL, so a name with one is refused. */
 export const chatBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine(n => !n.includes('\0'), 'must not contain NUL characters'),
 })
 
 export async function createChat(ownerId: string, name: string): Promise<Chat> {

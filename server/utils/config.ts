@@ -41,6 +41,55 @@ export const sessionCookieName = 'neptun-session'
 /** Session lifetime in seconds (7 days); NUXT_SESSION_MAX_AGE overrides it. */
 export const defaultSessionMaxAge = 60 * 60 * 24 * 7
 
+/**
+ * A session unused for this many seconds (1 day) ends; NUXT_SESSION_IDLE_TIMEOUT overrides it. Together with
+ * the 7-day lifetime this is ASVS 4.0.3 level 1 (re-authentication within 30 days) with an idle bound on top;
+ * level 2 deployments set 43200 / 1800 (12 hours, 30 minutes idle). See README (Security).
+ */
+export const defaultSessionIdleTimeout = 60 * 60 * 24
+
+/** `last_seen_at` is written at most this often (seconds), so the idle timeout is only this precise. */
+export const SESSION_TOUCH_INTERVAL = 60
+
+export interface ThrottleSettings {
+  /** Failed sign-ins allowed per account and client address within `accountWindow` (NUXT_THROTTLE_ACCOUNT_LIMIT). */
+  accountLimit: number
+  /** Seconds (NUXT_THROTTLE_ACCOUNT_WINDOW). */
+  accountWindow: number
+  /** Failed sign-ins allowed per client address, whatever the account, within `addressWindow` (NUXT_THROTTLE_ADDRESS_LIMIT). */
+  addressLimit: number
+  /** Seconds (NUXT_THROTTLE_ADDRESS_WINDOW). */
+  addressWindow: number
+  /** Sign-ups allowed per client address within `signUpWindow` (NUXT_THROTTLE_SIGN_UP_LIMIT). */
+  signUpLimit: number
+  /** Seconds (NUXT_THROTTLE_SIGN_UP_WINDOW). */
+  signUpWindow: number
+}
+
+export const throttleDefaults: ThrottleSettings = {
+  accountLimit: 5,
+  accountWindow: 15 * 60,
+  addressLimit: 30,
+  addressWindow: 15 * 60,
+  signUpLimit: 10,
+  signUpWindow: 60 * 60,
+}
+
+export interface RequestSettings {
+  /** The app's own origin (NUXT_ORIGIN), e.g. https://files.example.com; empty: the request's Host. */
+  origin: string
+  /** Proxies in front of the app that append to X-Forwarded-For (NUXT_TRUSTED_PROXIES); 0 trusts none. */
+  trustedProxies: number
+  /** Largest JSON request body, bytes (NUXT_JSON_BODY_LIMIT). */
+  jsonBodyLimit: number
+}
+
+export const requestDefaults: RequestSettings = {
+  origin: '',
+  trustedProxies: 0,
+  jsonBodyLimit: 64 * 1024,
+}
+
 const s3EnvNames: Record<keyof S3Settings, string> = {
   endpoint: 'NUXT_S3_ENDPOINT',
   publicEndpoint: 'NUXT_S3_PUBLIC_ENDPOINT',
@@ -81,7 +130,14 @@ export function hasS3Env(env: NodeJS.ProcessEnv = process.env): boolean {
  * server never falls back to embedded parts, so every required setting is listed at once. Whether
  * credentials can be found is checked next, by the start-up plugin (it needs I/O).
  */
-export function configProblems(s3: S3Settings, session: { password?: string, maxAge?: number }, databaseUrl: string | undefined, upload: UploadLimits = uploadDefaults): string[] {
+export function configProblems(
+  s3: S3Settings,
+  session: { password?: string, maxAge?: number, idleTimeout?: number },
+  databaseUrl: string | undefined,
+  upload: UploadLimits = uploadDefaults,
+  request: RequestSettings = requestDefaults,
+  throttle: ThrottleSettings = throttleDefaults,
+): string[] {
   const problems: string[] = []
   if (!databaseUrl) problems.push('DATABASE_URL is not set (postgresql://user:password@host:5432/database)')
   if (!session.password) problems.push('NUXT_SESSION_PASSWORD is not set (at least 32 random characters)')
@@ -102,7 +158,31 @@ export function configProblems(s3: S3Settings, session: { password?: string, max
   if (!positive(upload.urlTtl) || upload.urlTtl > 604800) problems.push('NUXT_UPLOAD_URL_TTL must be a whole number of seconds from 1 to 604800 (7 days)')
   if (!positive(upload.pendingTtl)) problems.push('NUXT_UPLOAD_PENDING_TTL must be a positive whole number of seconds')
   if (typeof upload.allowedTypes !== 'string') problems.push('NUXT_UPLOAD_ALLOWED_TYPES must be a comma-separated list of types')
+  // Below twice the touch interval, a session in use could look idle between two writes of last_seen_at.
+  if (session.idleTimeout !== undefined && !(Number.isInteger(session.idleTimeout) && session.idleTimeout >= 2 * SESSION_TOUCH_INTERVAL)) {
+    problems.push(`NUXT_SESSION_IDLE_TIMEOUT must be a whole number of seconds, at least ${2 * SESSION_TOUCH_INTERVAL}`)
+  }
+  if (request.origin && !isOrigin(request.origin)) problems.push('NUXT_ORIGIN must be an origin such as https://files.example.com (scheme, host and optional port, nothing else)')
+  if (!Number.isInteger(request.trustedProxies) || request.trustedProxies < 0 || request.trustedProxies > 10) problems.push('NUXT_TRUSTED_PROXIES must be the number of proxies in front of the server, 0 to 10')
+  if (!positive(request.jsonBodyLimit)) problems.push('NUXT_JSON_BODY_LIMIT must be a positive whole number of bytes')
+  for (const [key, name] of throttleEnvNames) {
+    if (!positive(throttle[key])) problems.push(`${name} must be a positive whole number`)
+  }
   return problems
+}
+
+const throttleEnvNames: [keyof ThrottleSettings, string][] = [
+  ['accountLimit', 'NUXT_THROTTLE_ACCOUNT_LIMIT'],
+  ['accountWindow', 'NUXT_THROTTLE_ACCOUNT_WINDOW'],
+  ['addressLimit', 'NUXT_THROTTLE_ADDRESS_LIMIT'],
+  ['addressWindow', 'NUXT_THROTTLE_ADDRESS_WINDOW'],
+  ['signUpLimit', 'NUXT_THROTTLE_SIGN_UP_LIMIT'],
+  ['signUpWindow', 'NUXT_THROTTLE_SIGN_UP_WINDOW'],
+]
+
+/** `scheme://host[:port]` and nothing more, as browsers send it in Origin. */
+function isOrigin(value: string): boolean {
+  return isHttpUrl(value) && new URL(value).origin === value.replace(/\/$/, '').toLowerCase()
 }
 
 function isHttpUrl(value: string): boolean {

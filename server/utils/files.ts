@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import type { PrismaClient } from '../generated/prisma/client'
 import { chatFileColumns, chatRouteParams, idParam } from './chats'
 import { fileTooLarge, tooManyFiles, unsupportedType } from './errors'
 import { usePrisma } from './prisma'
-import type { S3Client } from '@aws-sdk/client-s3'
-import { purgeDeletedObjects, purgeDeletedObjectsSoon } from './storage'
 import { essence } from './content-disposition'
+import { purgeDeletedObjectsSoon } from './sweep'
 import type { UploadLimits } from './config'
 import { isTypeAllowed } from '../../shared/utils/files'
 
@@ -115,30 +113,32 @@ export async function deleteFileOfOwner(ownerId: string, chatId: number, fileId:
   return count > 0
 }
 
-/** Records a direct upload before its bytes arrive: not listed until completed, swept if never. */
-export function createPendingFile(chatId: number, name: string, size: number, type: string, sha256?: string) {
-  return usePrisma().chatConversationFile.create({
-    data: { chatConversationId: chatId, name, size, type, objectKey: newObjectKey(chatId), completedAt: null, sha256 },
-    select: { ...chatFileColumns, completedAt: true },
-  })
+/**
+ * Records a direct upload before its bytes arrive: not listed until completed, swept if never. Null when the
+ * chat was deleted meanwhile (its row is gone by the time this one is written).
+ */
+export async function createPendingFile(chatId: number, name: string, size: number, type: string, sha256?: string) {
+  try {
+    return await usePrisma().chatConversationFile.create({
+      data: { chatConversationId: chatId, name, size, type, objectKey: newObjectKey(chatId), completedAt: null, sha256 },
+      select: { ...chatFileColumns, completedAt: true },
+    })
+  }
+  catch (error) {
+    if ((error as { code?: string }).code === 'P2003') return null
+    throw error
+  }
 }
 
-/** Marks an upload complete; it is listed from now on, in the order of its completion. */
-export function markFileCompleted(fileId: number) {
+/** Marks an upload complete; it is listed from now on, in the order of its completion. Null if it was deleted meanwhile. */
+export async function markFileCompleted(fileId: number) {
   const now = new Date()
-  return usePrisma().chatConversationFile.update({
+  const [file] = await usePrisma().chatConversationFile.updateManyAndReturn({
     where: { id: fileId },
     data: { completedAt: now, createdAt: now },
     select: chatFileColumns,
   })
-}
-
-/** Deletes uploads still pending after `olderThanSeconds` (rows now, objects through storage_deletion). */
-export async function deleteStaleUploads(prisma: PrismaClient, olderThanSeconds: number) {
-  const { count } = await prisma.chatConversationFile.deleteMany({
-    where: { completedAt: null, createdAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) } },
-  })
-  return count
+  return file ?? null
 }
 
 /** What differs between a declared upload and the object storage holds, or null when they agree. */
@@ -153,11 +153,4 @@ export function describeMismatch(declared: { size: bigint | number, type: string
 export async function discardFile(fileId: number) {
   await usePrisma().chatConversationFile.deleteMany({ where: { id: fileId } })
   await purgeDeletedObjectsSoon()
-}
-
-/** The sweep: stale uploads' rows (their objects are recorded by the trigger), then every recorded object. */
-export async function sweepStorage(prisma: PrismaClient, s3: S3Client, bucket: string, pendingTtlSeconds: number) {
-  const staleUploads = await deleteStaleUploads(prisma, pendingTtlSeconds)
-  const objects = await purgeDeletedObjects(prisma, s3, bucket)
-  return { staleUploads, objectsDeleted: objects.deleted, objectsFailed: objects.failed }
 }

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import type { PrismaClient } from '../generated/prisma/client'
-import { usePrisma } from './prisma'
 import { storageUnavailable } from './errors'
 import { contentDisposition, servedContentType } from './content-disposition'
 import { createStorageCredentials, useStorageCredentials } from './credentials'
@@ -139,31 +137,6 @@ export async function presignUpload(key: string, type: string, size: number, exp
 }
 
 let publicClient: S3Client | undefined
-
-/**
- * Deletes from storage the objects whose rows are gone (recorded in storage_deletion by a trigger in the
- * same transaction as the row deletion), and forgets those storage confirmed. Safe to run anywhere, any
- * number of times at once: deleting a deleted object succeeds.
- */
-export async function purgeDeletedObjects(prisma: PrismaClient, s3: S3Client, bucket: string, limit = 1000) {
-  const pending = await prisma.storageDeletion.findMany({ orderBy: { createdAt: 'asc' }, take: limit, select: { objectKey: true } })
-  if (pending.length === 0) return { deleted: 0, failed: 0 }
-  const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: pending.map(p => ({ Key: p.objectKey })), Quiet: true } }))
-  const failed = new Set((result.Errors ?? []).map(e => e.Key))
-  const deleted = pending.map(p => p.objectKey).filter(k => !failed.has(k))
-  await prisma.storageDeletion.deleteMany({ where: { objectKey: { in: deleted } } })
-  return { deleted: deleted.length, failed: failed.size }
-}
-
-/** After a request deleted rows: remove their objects now; if storage is down, the sweep retries later. */
-export async function purgeDeletedObjectsSoon() {
-  try {
-    await purgeDeletedObjects(usePrisma(), useS3Client(), useS3Settings().bucket)
-  }
-  catch (error) {
-    console.warn('[storage] deleting objects failed; the sweep will retry:', (error as Error).message)
-  }
-}
 
 /** A presigned download URL that tells the browser the file's name and type. */
 export function presignDownload(file: { objectKey: string, name: string, type: string }, p = usePresigner(), s = useS3Settings(), attachment = false): string {

@@ -79,3 +79,23 @@ export interface PublicUser {
 export interface AuthResponse {
   user: PublicUser
 }
+
+/** One signed-in session of the user (GET /api/auth/sessions). */
+export interface SessionInfo {
+  id: string
+  created_at: string
+  last_seen_at: string
+  user_agent: string
+  client_address: string
+  /** The session making this request. */
+  current: boolean
+}
+
+export interface GetSessionsResponse {
+  sessions: SessionInfo[]
+}
+
+/** DELETE /api/auth/sessions (sign out everywhere): how many sessions ended. */
+export interface RevokedSessionsResponse {
+  revoked: number
+}

@@ -58,6 +58,10 @@ export default async function setup(project: TestProject) {
       NUXT_S3_REGION: storage.region,
       // App servers resolve bucket.s3.localhost like browsers do, for virtual-hosted-style storage URLs.
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(resolveLocalhostPreload).href}`.trim(),
+      // Every test file signs users up and in from 127.0.0.1; tests of throttling set their own limits and
+      // client addresses (tests/server/api/auth/throttle.test.ts).
+      NUXT_THROTTLE_ADDRESS_LIMIT: '1000000',
+      NUXT_THROTTLE_SIGN_UP_LIMIT: '1000000',
     })
     return cleanUp
   }

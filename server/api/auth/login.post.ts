@@ -24,11 +24,12 @@ let decoyHash: Promise<string> | undefined
 export default defineEventHandler(async (event) => {
   const { email, password } = await readValidatedBody(event, credentialsBody.parse)
 
-  const user = await findUserByEmail(email)
+  // The attempt is counted before the password is looked at: over the limit, even the right one waits (429).
+  const [attempt, user] = await Promise.all([throttlePasswordAttempt(event, email), findUserByEmail(email)])
   const hash = user?.passwordHash ?? await (decoyHash ??= hashPassword(crypto.randomUUID()))
   const valid = await verifyPassword(hash, password)
   if (!user || !valid) throw invalidCredentials()
 
-  await replaceUserSession(event, { user: toPublicUser(user) })
+  await Promise.all([attempt.succeeded(), startSession(event, toPublicUser(user))])
   return { user: toPublicUser(user) } satisfies AuthResponse
 })

@@ -14,6 +14,7 @@ defineRouteMeta({
 })
 
 export default defineEventHandler(async (event) => {
+  // Revokes the session server-side too (the `clear` hook in server/plugins/sessions.ts): a copy of the cookie is worthless.
   await clearUserSession(event)
   // clearUserSession empties the cookie's value; expire it too, so browsers drop it rather than keep an empty one.
   deleteCookie(event, sessionCookieName, useRuntimeConfig(event).session.cookie || undefined)

@@ -20,11 +20,13 @@ defineRouteMeta({
 
 export default defineEventHandler(async (event) => {
   const { email, password } = await readValidatedBody(event, signUpBody.parse)
+  // Every attempt counts, taken or not: this also bounds how fast addresses can be probed for accounts.
+  await throttle(event, [signUpRule(requestThrottleAddress(event))])
 
   const user = await createUser(email, await hashPassword(password))
   if (!user) throw emailTaken()
 
-  await replaceUserSession(event, { user: toPublicUser(user) })
+  await startSession(event, toPublicUser(user))
   setResponseStatus(event, 201)
   return { user: toPublicUser(user) } satisfies AuthResponse
 })

@@ -77,6 +77,21 @@ describe('production start-up configuration check', () => {
     expect(NUXT_SESSION_PASSWORD).toBeTruthy()
   })
 
+  it('names invalid session, request and throttle settings', async () => {
+    const { code, output } = await startProduction(appEnv({
+      NUXT_SESSION_IDLE_TIMEOUT: '30',
+      NUXT_TRUSTED_PROXIES: '-1',
+      NUXT_ORIGIN: 'files.example.com',
+      NUXT_JSON_BODY_LIMIT: '0',
+      NUXT_THROTTLE_ACCOUNT_LIMIT: '0',
+    }), 39874)
+    expect(code).toBe(1)
+    for (const name of ['NUXT_SESSION_IDLE_TIMEOUT', 'NUXT_TRUSTED_PROXIES', 'NUXT_ORIGIN', 'NUXT_JSON_BODY_LIMIT', 'NUXT_THROTTLE_ACCOUNT_LIMIT']) {
+      expect(output).toContain(name)
+    }
+    expect(output).not.toContain('NUXT_THROTTLE_ADDRESS_LIMIT')
+  })
+
   it('starts when everything is set, saying it signs with the static keys', async () => {
     const { code, output } = await startProduction(appEnv(), 39873)
     expect(output).toMatch(/Listening on/)
@@ -86,13 +101,13 @@ describe('production start-up configuration check', () => {
   })
 
   it('names the other static key when only one is set', async () => {
-    const { code, output } = await startProduction({ ...withoutKeys(), NUXT_S3_ACCESS_KEY_ID: 'AKIAONLY' }, 39874)
+    const { code, output } = await startProduction({ ...withoutKeys(), NUXT_S3_ACCESS_KEY_ID: 'AKIAONLY' }, 39881)
     expect(code).toBe(1)
     expect(output).toContain('NUXT_S3_SECRET_ACCESS_KEY is not set, but NUXT_S3_ACCESS_KEY_ID is')
   })
 
   it('without static keys and with no credentials anywhere, stops at once, naming what to set', async () => {
-    const { code, output } = await startProduction(withoutKeys(), 39875)
+    const { code, output } = await startProduction(withoutKeys(), 39882)
     expect(code).toBe(1)
     expect(output).toContain('Cannot start: No credentials for storage. Set NUXT_S3_ACCESS_KEY_ID and NUXT_S3_SECRET_ACCESS_KEY, or run with credentials the AWS SDK finds: an IAM role')
     expect(output).toContain('Could not load credentials from any providers')
@@ -105,7 +120,7 @@ describe('production start-up configuration check', () => {
     const silent = createTcpServer(socket => sockets.add(socket))
     const port = await listen(silent)
     try {
-      const { code, output, ms } = await startProduction({ ...withoutKeys(), AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}` }, 39876)
+      const { code, output, ms } = await startProduction({ ...withoutKeys(), AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}` }, 39883)
       expect(code).toBe(1)
       expect(output).toContain('Cannot start: No credentials for storage')
       // Not killed by the 10 s guard: the SDK's 1 s timeouts ended the probe (token, then profile).
@@ -119,7 +134,7 @@ describe('production start-up configuration check', () => {
   })
 
   it('without static keys, uses and names the chain\'s environment variables', async () => {
-    const { output } = await startProduction({ ...withoutKeys(), AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' }, 39877)
+    const { output } = await startProduction({ ...withoutKeys(), AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' }, 39884)
     expect(output).toContain('[storage] Storage credentials: AWS SDK default chain: environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; long-term keys')
     expect(output).not.toContain('Cannot start')
   })
@@ -132,7 +147,7 @@ describe('production start-up configuration check', () => {
     })
     const port = await listen(endpoint)
     try {
-      const { output } = await startProduction({ ...withoutKeys(), AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/v2/credentials` }, 39878)
+      const { output } = await startProduction({ ...withoutKeys(), AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/v2/credentials` }, 39885)
       expect(output).toContain(`[storage] Storage credentials: AWS SDK default chain: container credentials endpoint (ECS task role or EKS Pod Identity); temporary, valid until ${expiration.replace('Z', '.000Z')} and renewed before then`)
     }
     finally {

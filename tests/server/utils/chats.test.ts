@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { StoredChatFile } from '../../../server/utils/chats'
-import { chatRouteParams, idParam, toChatFile, userIdParam } from '../../../server/utils/chats'
+import { chatBody, chatRouteParams, idParam, toChatFile, userIdParam } from '../../../server/utils/chats'
 
 describe('idParam', () => {
   it.each([
@@ -78,5 +78,19 @@ describe('toChatFile', () => {
     const file = toChatFile({ ...row, size: 0n }, 'u')
     expect(typeof file.size).toBe('number')
     expect(JSON.parse(JSON.stringify(file)).size).toBe(0)
+  })
+})
+
+describe('chatBody', () => {
+  it('trims names and takes 1 to 200 characters', () => {
+    expect(chatBody.parse({ name: '  Plans  ' })).toEqual({ name: 'Plans' })
+    expect(chatBody.safeParse({ name: '   ' }).success).toBe(false)
+    expect(chatBody.safeParse({ name: 'x'.repeat(201) }).success).toBe(false)
+  })
+
+  it('refuses a NUL character, which PostgreSQL text cannot store (found by the fuzz test)', () => {
+    const result = chatBody.safeParse({ name: 'a\u0000b' })
+    expect(result.success).toBe(false)
+    expect(result.error?.issues[0]?.message).toBe('must not contain NUL characters')
   })
 })

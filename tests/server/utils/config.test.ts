@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { configProblems, hasS3Env, s3Defaults, s3SettingsFromEnv, uploadDefaults } from '../../../server/utils/config'
+import { configProblems, defaultSessionIdleTimeout, hasS3Env, requestDefaults, s3Defaults, s3SettingsFromEnv, throttleDefaults, uploadDefaults } from '../../../server/utils/config'
 import type { S3Settings } from '../../../server/utils/storage'
 
 const validS3: S3Settings = {
@@ -187,5 +187,47 @@ describe('configProblems: upload limits', () => {
     expect(problems.join('\n')).toMatch(/NUXT_UPLOAD_URL_TTL/)
     expect(problems.join('\n')).toMatch(/NUXT_UPLOAD_PENDING_TTL/)
     expect(problems).toHaveLength(4)
+  })
+})
+
+describe('configProblems: sessions, requests and throttling', () => {
+  const valid = () => configProblems(validS3, validSession, databaseUrl, uploadDefaults, requestDefaults, throttleDefaults)
+
+  it('accepts the defaults', () => {
+    expect(valid()).toEqual([])
+    expect(configProblems(validS3, { ...validSession, idleTimeout: defaultSessionIdleTimeout }, databaseUrl)).toEqual([])
+  })
+
+  it.each([0, 60, 119, 1.5, Number.NaN])('rejects the idle timeout %s (at least two touch intervals)', (idleTimeout) => {
+    expect(configProblems(validS3, { ...validSession, idleTimeout }, databaseUrl)).toEqual(['NUXT_SESSION_IDLE_TIMEOUT must be a whole number of seconds, at least 120'])
+  })
+
+  it.each(['files.example.com', 'https://files.example.com/app', 'https://files.example.com?x', 'ftp://files.example.com'])('rejects the origin %j', (origin) => {
+    expect(configProblems(validS3, validSession, databaseUrl, uploadDefaults, { ...requestDefaults, origin })).toEqual([
+      'NUXT_ORIGIN must be an origin such as https://files.example.com (scheme, host and optional port, nothing else)',
+    ])
+  })
+
+  it.each(['https://files.example.com', 'http://localhost:3000', 'https://files.example.com/', 'https://Files.Example.com'])('accepts the origin %j', (origin) => {
+    expect(configProblems(validS3, validSession, databaseUrl, uploadDefaults, { ...requestDefaults, origin })).toEqual([])
+  })
+
+  it.each([-1, 11, 1.5, Number.NaN])('rejects %s trusted proxies', (trustedProxies) => {
+    expect(configProblems(validS3, validSession, databaseUrl, uploadDefaults, { ...requestDefaults, trustedProxies })).toEqual(['NUXT_TRUSTED_PROXIES must be the number of proxies in front of the server, 0 to 10'])
+  })
+
+  it('names each invalid body limit and throttle setting', () => {
+    const problems = configProblems(validS3, validSession, databaseUrl, uploadDefaults, { ...requestDefaults, jsonBodyLimit: 0 }, {
+      accountLimit: 0, accountWindow: -1, addressLimit: 1.5, addressWindow: Number.NaN, signUpLimit: 0, signUpWindow: 0,
+    })
+    expect(problems.map(p => p.split(' ')[0])).toEqual([
+      'NUXT_JSON_BODY_LIMIT',
+      'NUXT_THROTTLE_ACCOUNT_LIMIT',
+      'NUXT_THROTTLE_ACCOUNT_WINDOW',
+      'NUXT_THROTTLE_ADDRESS_LIMIT',
+      'NUXT_THROTTLE_ADDRESS_WINDOW',
+      'NUXT_THROTTLE_SIGN_UP_LIMIT',
+      'NUXT_THROTTLE_SIGN_UP_WINDOW',
+    ])
   })
 })

@@ -1,7 +1,7 @@
 import { createError } from 'h3'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { chatNotFound, emailTaken, invalidCredentials, toApiError, userNotFound } from '../../../server/utils/errors'
+import { bodyTooLarge, chatNotFound, crossSiteRequest, databaseUnavailable, databaseUnavailableReason, emailTaken, invalidCredentials, methodNotAllowed, notJson, signInRequired, toApiError, tooManyAttempts, userNotFound } from '../../../server/utils/errors'
 
 /** What h3's validated readers (readValidatedBody, getValidatedRouterParams) throw for a failed zod parse. */
 function asH3ValidationError(error: z.ZodError) {
@@ -104,5 +104,64 @@ describe('toApiError', () => {
 
   it('a 4xx code Node has no name for gets "Error"', () => {
     expect(toApiError(createError({ statusCode: 499 })).statusMessage).toBe('Error')
+  })
+})
+
+describe('databaseUnavailableReason', () => {
+  it('recognises the errors Prisma gives for a database nobody answers, in a model query, a raw query and a transaction', async () => {
+    const { createPrismaClient } = await import('../../../server/utils/prisma')
+    const prisma = createPrismaClient('postgresql://app:s3cret-pw@127.0.0.1:9/none', { max: 1 })
+    try {
+      const errors = await Promise.all([
+        prisma.user.findFirst().catch((e: unknown) => e),
+        prisma.$queryRaw`SELECT 1`.catch((e: unknown) => e),
+        prisma.$transaction(tx => tx.user.count()).catch((e: unknown) => e),
+      ])
+      for (const error of errors) {
+        const reason = databaseUnavailableReason(error)
+        expect(reason).toMatch(/^P\d{4}( \w+)?$/)
+        expect(reason).not.toMatch(/s3cret|127\.0\.0\.1/)
+        // As h3 wraps what a handler throws.
+        expect(databaseUnavailableReason(createError({ statusCode: 500, cause: error }))).toBe(reason)
+      }
+    }
+    finally {
+      await prisma.$disconnect()
+    }
+  })
+
+  it('recognises driver and server codes for connections refused, dropped or not yet accepted', () => {
+    expect(databaseUnavailableReason(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED')
+    expect(databaseUnavailableReason({ code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'ConnectionClosed' } } } })).toBe('P2010 ConnectionClosed')
+    expect(databaseUnavailableReason({ code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', code: '57P03' } } } })).toBe('SQLSTATE 57P03')
+    expect(databaseUnavailableReason({ code: '57P01' })).toBe('SQLSTATE 57P01')
+  })
+
+  it('leaves every other error alone: bugs and bad queries stay 500s with their stack in the log', () => {
+    expect(databaseUnavailableReason(new Error('boom'))).toBeUndefined()
+    expect(databaseUnavailableReason({ code: 'P2002' })).toBeUndefined()
+    expect(databaseUnavailableReason({ code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', code: '42P01' } } } })).toBeUndefined()
+    expect(databaseUnavailableReason(chatNotFound())).toBeUndefined()
+    expect(databaseUnavailableReason(undefined)).toBeUndefined()
+    // A cause chain that loops ends.
+    const a: { cause?: unknown } = {}
+    a.cause = { cause: a }
+    expect(databaseUnavailableReason(a)).toBeUndefined()
+  })
+})
+
+describe('the security errors', () => {
+  it.each([
+    [signInRequired(), 401, 'Unauthorized', 'Sign in required'],
+    [tooManyAttempts(1), 429, 'Too Many Requests', 'Too many attempts; try again in 1 second'],
+    [tooManyAttempts(30), 429, 'Too Many Requests', 'Too many attempts; try again in 30 seconds'],
+    [tooManyAttempts(900), 429, 'Too Many Requests', 'Too many attempts; try again in 15 minutes'],
+    [crossSiteRequest(), 403, 'Forbidden', 'Cross-site requests are not accepted'],
+    [methodNotAllowed('PUT', 'GET, HEAD'), 405, 'Method Not Allowed', 'PUT is not supported here (allowed: GET, HEAD)'],
+    [notJson(), 415, 'Unsupported Media Type', 'Send the body as JSON, with Content-Type: application/json'],
+    [bodyTooLarge(65536), 413, 'Payload Too Large', 'The request body is larger than the limit of 64 KiB'],
+    [databaseUnavailable(), 503, 'Service Unavailable', 'The service is temporarily unavailable; please retry shortly'],
+  ] as const)('%#: %i %s', (error, statusCode, statusMessage, message) => {
+    expect(toApiError(error)).toStrictEqual({ statusCode, statusMessage, data: { message } })
   })
 })

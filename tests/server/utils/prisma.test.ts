@@ -109,6 +109,30 @@ describe('the schema and the migrations agree', () => {
     }
   })
 
+  it('round-trips UserSession and AuthThrottle; deleting a user deletes their sessions', async () => {
+    const user = await prisma.user.create({ data: { email: email(), passwordHash: 'x' } })
+    const session = {
+      id: randomUUID(),
+      userId: user.id,
+      createdAt: new Date('2024-05-05T05:05:05.555Z'),
+      lastSeenAt: new Date('2024-05-05T06:05:05.555Z'),
+      userAgent: 'Mozilla/5.0 — ünïcode',
+      clientAddress: '2001:db8::1',
+      revokedAt: new Date('2024-05-05T07:05:05.555Z'),
+    }
+    expect(await prisma.userSession.create({ data: session })).toEqual(session)
+    const fresh = await prisma.userSession.create({ data: { id: randomUUID(), userId: user.id } })
+    expect(fresh).toMatchObject({ userAgent: '', clientAddress: '', revokedAt: null })
+    expect(fresh.lastSeenAt).toEqual(fresh.createdAt)
+
+    const counter = { key: `password:address:${randomUUID()}`, hits: 7, resetAt: new Date('2024-05-05T05:20:05.555Z') }
+    expect(await prisma.authThrottle.create({ data: counter })).toEqual(counter)
+    await expect(prisma.authThrottle.create({ data: counter })).rejects.toMatchObject({ code: 'P2002' })
+
+    await prisma.user.delete({ where: { id: user.id } })
+    expect(await prisma.userSession.count({ where: { userId: user.id } })).toBe(0)
+  })
+
   it('rejects a second user with the same email with P2002', async () => {
     const address = email()
     await prisma.user.create({ data: { email: address, passwordHash: 'x' } })
@@ -117,7 +141,7 @@ describe('the schema and the migrations agree', () => {
   })
 
   it('round-trips StorageDeletion, and records the object key of every deleted file row (trigger)', async () => {
-    const pending = { objectKey: `chats/1/${randomUUID()}`, createdAt: new Date('2024-05-05T05:05:05.555Z') }
+    const pending = { objectKey: `chats/1/${randomUUID()}`, createdAt: new Date('2024-05-05T05:05:05.555Z'), attempts: 3, nextAttemptAt: new Date('2024-05-05T06:05:05.555Z'), lastError: 'AccessDenied: no' }
     expect(await prisma.storageDeletion.create({ data: pending })).toEqual(pending)
     expect(await prisma.storageDeletion.findUnique({ where: { objectKey: pending.objectKey } })).toEqual(pending)
 
@@ -181,10 +205,14 @@ describe('the schema and the migrations agree', () => {
   it('has the indexes the listings use', async () => {
     const indexes = await query<{ tablename: string, indexdef: string }>(`
       SELECT tablename, indexdef FROM pg_indexes
-      WHERE schemaname = 'public' AND tablename IN ('chat_conversation', 'chat_conversation_file')`)
+      WHERE schemaname = 'public' AND tablename IN ('chat_conversation', 'chat_conversation_file', 'user_session', 'storage_deletion', 'auth_throttle')`)
     const columnsOf = (table: string) => indexes.filter(i => i.tablename === table).map(i => i.indexdef.replace(/^.* USING btree \((.*)\)$/, '$1'))
     expect(columnsOf('chat_conversation_file')).toContain('chat_conversation_id, created_at, id')
     expect(columnsOf('chat_conversation')).toContain('user_id, created_at DESC, id DESC')
+    // Signing out everywhere, listing sessions; the sweep's due keys; the cleanup of ended counters.
+    expect(columnsOf('user_session')).toContain('user_id')
+    expect(columnsOf('storage_deletion')).toContain('next_attempt_at')
+    expect(columnsOf('auth_throttle')).toContain('reset_at')
   })
 
   it('has exactly the tables and columns the schema maps to, with the right types and nullability', async () => {
@@ -193,7 +221,9 @@ describe('the schema and the migrations agree', () => {
       user: [['id', text], ['email', text], ['password_hash', text], ['created_at', timestamptz]],
       chat_conversation: [['id', integer], ['user_id', text], ['name', text], ['created_at', timestamptz]],
       chat_conversation_file: [['id', integer], ['chat_conversation_id', integer], ['name', text], ['size', bigint], ['type', text], ['object_key', text], ['created_at', timestamptz], ['completed_at', timestamptz], ['sha256', text]],
-      storage_deletion: [['object_key', text], ['created_at', timestamptz]],
+      storage_deletion: [['object_key', text], ['created_at', timestamptz], ['attempts', integer], ['next_attempt_at', timestamptz], ['last_error', text]],
+      user_session: [['id', text], ['user_id', text], ['created_at', timestamptz], ['last_seen_at', timestamptz], ['user_agent', text], ['client_address', text], ['revoked_at', timestamptz]],
+      auth_throttle: [['key', text], ['hits', integer], ['reset_at', timestamptz]],
     }
     const columns = await query<{ table_name: string, column_name: string, data_type: string, is_nullable: string, datetime_precision: number | null }>(`
       SELECT table_name, column_name, data_type, is_nullable, datetime_precision
@@ -204,9 +234,10 @@ describe('the schema and the migrations agree', () => {
     const actual: Record<string, [string, string][]> = {}
     for (const c of columns) (actual[c.table_name] ??= []).push([c.column_name, c.data_type])
     expect(actual).toEqual(expected)
-    // Every field of the schema is required but completedAt (null while an upload is pending) and sha256 (none
-    // declared), and every DateTime is @db.Timestamptz(3).
-    expect(columns.filter(c => c.is_nullable !== 'NO').map(c => `${c.table_name}.${c.column_name}`)).toEqual(['chat_conversation_file.completed_at', 'chat_conversation_file.sha256'])
+    // Every field of the schema is required but completedAt (null while an upload is pending), sha256 (none
+    // declared), a deletion's last error and a session's revocation time; every DateTime is @db.Timestamptz(3).
+    expect(columns.filter(c => c.is_nullable !== 'NO').map(c => `${c.table_name}.${c.column_name}`).sort())
+      .toEqual(['chat_conversation_file.completed_at', 'chat_conversation_file.sha256', 'storage_deletion.last_error', 'user_session.revoked_at'])
     expect(columns.filter(c => c.data_type === timestamptz && c.datetime_precision !== 3)).toEqual([])
   })
 })

@@ -51,10 +51,13 @@ defineRouteMeta({
 // The contract: ../shared/spec/chat-files-endpoint.md (mirrored in README). Every error is
 // {statusCode, statusMessage, data: {message}} via server/error-handler.ts.
 export default defineEventHandler(async (event) => {
-  const { user, params } = await requireOwnRoute(event, chatRouteParams)
+  const session = await readSession(event)
+  const params = await getValidatedRouterParams(event, chatRouteParams.parse)
 
-  const files = await findChatFilesOfOwner(user.id, params.chat_id)
-  if (!files) throw chatNotFound()
+  // One round trip: the session check, ownership (the path's user must be the session's) and the files.
+  const files = await findChatFilesInSession(session, params.user_id, params.chat_id)
+  if (files === 'session-ended') throw sessionEnded(event)
+  if (files === 'chat-not-found') throw chatNotFound()
 
   // Renews the credentials first if they are about to expire; free while they are fresh.
   await storageCredentialsReady()

@@ -35,6 +35,7 @@ export default defineEventHandler(async (event) => {
   assertUploadAllowed(limits, { size: body.size, type }, chat.fileCount)
 
   const file = await createPendingFile(chat.id, sanitizeFileName(body.name), body.size, type, body.sha256)
+  if (!file) throw chatNotFound()
   const signedAt = Date.now()
   const { url, headers, expiresIn } = await presignUpload(file.objectKey, type, body.size, limits.urlTtl, body.sha256).catch(rethrowStorageError)
   setResponseStatus(event, 201)

@@ -44,5 +44,6 @@ export default defineEventHandler(async (event) => {
   }
 
   const done = await markFileCompleted(file.id)
+  if (!done) throw fileNotFound()
   return { chatFile: toChatFile(done, presignDownload(done)) } satisfies ChatFileResponse
 })
