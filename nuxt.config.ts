@@ -13,7 +13,8 @@ export default defineNuxtConfig({
   devtools: { enabled: false },
   telemetry: false,
 
-  modules: ['nuxt-auth-utils', '~~/modules/local-services'],
+  // node-support first: it speaks before anything loads the AWS SDK.
+  modules: ['~~/modules/node-support', 'nuxt-auth-utils', '~~/modules/local-services'],
 
   runtimeConfig: {
     session: {

@@ -1,12 +1,14 @@
 import * as nodeCrypto from 'node:crypto'
-import { createHash, createHmac, randomUUID } from 'node:crypto'
+import { createHash, createHmac, createSecretKey, randomUUID } from 'node:crypto'
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { Sha256 } from '@smithy/core/checksum'
 import { escapeUriPath, HttpRequest } from '@smithy/core/protocols'
 import { SignatureV4 } from '@smithy/signature-v4'
 import type { S3Settings } from '../server/utils/storage'
-import { bucketLocation, contentDisposition, createPresigner, presignDownload, servedContentType, uriEncode } from '../server/utils/storage'
+import { presignDownload } from '../server/utils/storage'
+import { contentDisposition, servedContentType } from '../server/utils/content-disposition'
+import { bucketLocation, createPresigner, uriEncode } from '../server/utils/presigner'
 
 // In-process micro-benchmark: microseconds per presigned download URL, several ways. Each case signs
 // URLs for 1,000 distinct files in turn (names with and without non-ASCII characters, several types),
@@ -20,6 +22,9 @@ const sha256Hex: (data: string) => string = typeof nodeCrypto.hash === 'function
 
 /** Keys of unreserved characters and slashes (chats/{id}/{uuid}) need no encoding. */
 const SAFE_KEY = /^[\w.~/-]*$/
+
+/** A session token as long as STS's usually are (they run from about 400 to over 1,000 characters). */
+const SESSION_TOKEN = `IQoJb3JpZ2luX2VjE${'A1b2C3d4E5f6G7h8I9j0+/'.repeat(44)}==`
 
 export interface MicroResult { name: string, usPerUrl: number, rounds: number[], iterations: number }
 
@@ -96,6 +101,11 @@ export async function runMicro(log: (line: string) => void = () => {}): Promise<
   const presigner = createPresigner(settings)
   run('presigner', 'createPresigner().presignGet (cold)', i => presigner.presignGet(files[i]!.objectKey, { expiresIn: 900, query: queries[i] }))
 
+  // The same with temporary credentials (an IAM role): a session token of STS's usual length rides in every URL.
+  const temporary = { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: settings.secretAccessKey, sessionToken: SESSION_TOKEN, expiration: new Date(Date.now() + 3600_000) }
+  const withToken = createPresigner(settings, { credentials: () => temporary })
+  run('presignerToken', 'createPresigner().presignGet with a session token (cold)', i => withToken.presignGet(files[i]!.objectKey, { expiresIn: 900, query: queries[i] }))
+
   // presignDownload as the endpoint calls it per file: Content-Disposition and type worked out, then signed.
   const downloads = createPresigner(settings)
   run('presignDownload', 'presignDownload (cold, incl. Content-Disposition)', i => presignDownload(files[i]!, downloads, settings))
@@ -124,7 +134,8 @@ export async function runMicro(log: (line: string) => void = () => {}): Promise<
   const day = '20250101'
   const amzDate = `${day}T000000Z`
   const scope = `${day}/${settings.region}/s3/aws4_request`
-  const key = ['us-east-1', 's3', 'aws4_request'].reduce((k, d) => createHmac('sha256', k).update(d).digest(), createHmac('sha256', `AWS4${settings.secretAccessKey}`).update(day).digest())
+  // A KeyObject, as the presigner keeps it: Node 24 (OpenSSL 3.5) is slow to import a raw key on every createHmac.
+  const key = createSecretKey(['us-east-1', 's3', 'aws4_request'].reduce((k, d) => createHmac('sha256', k).update(d).digest(), createHmac('sha256', `AWS4${settings.secretAccessKey}`).update(day).digest()))
   const origin = `${protocol}//${host}`
   const query = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${uriEncode(`${settings.accessKeyId}/${scope}`)}&X-Amz-Date=${amzDate}&X-Amz-Expires=900&X-Amz-SignedHeaders=host&response-content-disposition=`
   const tail = `\nhost:${host}\n\nhost\nUNSIGNED-PAYLOAD`
@@ -133,6 +144,15 @@ export async function runMicro(log: (line: string) => void = () => {}): Promise<
   run('rawFloor', 'raw floor (1 SHA-256 + 1 HMAC, cached key)', (i) => {
     const { path, rest } = ready[i]!
     const q = query + rest
+    const hash = sha256Hex(`GET\n${path}\n${q}${tail}`)
+    return `${origin}${path}?${q}&X-Amz-Signature=${createHmac('sha256', key).update(toSign + hash).digest('hex')}`
+  })
+
+  // The raw floor with the session token in the query (so hashed with it), as SigV4 requires.
+  const tokenQuery = query.replace('&X-Amz-SignedHeaders=', `&X-Amz-Security-Token=${uriEncode(SESSION_TOKEN)}&X-Amz-SignedHeaders=`)
+  run('rawFloorToken', 'raw floor with a session token (1 SHA-256 + 1 HMAC, cached key)', (i) => {
+    const { path, rest } = ready[i]!
+    const q = tokenQuery + rest
     const hash = sha256Hex(`GET\n${path}\n${q}${tail}`)
     return `${origin}${path}?${q}&X-Amz-Signature=${createHmac('sha256', key).update(toSign + hash).digest('hex')}`
   })

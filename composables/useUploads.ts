@@ -45,8 +45,10 @@ export function useUploads(userId: MaybeRefOrGetter<string>, chatId: MaybeRefOrG
     const controller = new AbortController()
     cancels.set(item.id, () => controller.abort())
     try {
+      const sha256 = await fileSha256(file)
+      if (controller.signal.aborted) throw new DOMException('Cancelled', 'AbortError')
       const { upload } = await api<CreateUploadResponse>(apiPaths.uploads(toValue(userId), toValue(chatId)), {
-        method: 'POST', body: { name: file.name, size: file.size, type: file.type || 'application/octet-stream' }, signal: controller.signal,
+        method: 'POST', body: { name: file.name, size: file.size, type: file.type || 'application/octet-stream', sha256 }, signal: controller.signal,
       })
       await putWithProgress(upload, file, controller.signal, (p) => { item.progress = p })
       item.status = 'completing'
@@ -68,6 +70,27 @@ export function useUploads(userId: MaybeRefOrGetter<string>, chatId: MaybeRefOrG
   const dismiss = (id: number) => { items.value = items.value.filter((i: UploadItem) => i.id !== id) }
 
   return { items, limits, add, cancel, dismiss }
+}
+
+/** Files up to this size are hashed before upload; Web Crypto has no streaming digest, so it reads the whole file into memory. */
+export const MAX_HASHED_BYTES = 512 * 1024 * 1024
+
+/**
+ * The file's SHA-256 (base64, as S3 writes x-amz-checksum-sha256), so that storage refuses a body that
+ * changed on the way. Undefined where Web Crypto is missing (only secure contexts have it: https or
+ * localhost) or the file is too large to hash in memory; the upload then goes ahead without one.
+ */
+export async function fileSha256(file: Blob): Promise<string | undefined> {
+  if (!globalThis.crypto?.subtle || file.size > MAX_HASHED_BYTES) return undefined
+  try {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()))
+    let binary = ''
+    for (const byte of digest) binary += String.fromCharCode(byte)
+    return btoa(binary)
+  }
+  catch {
+    return undefined
+  }
 }
 
 /** PUT with upload progress events: fetch() cannot report them, XMLHttpRequest can. */

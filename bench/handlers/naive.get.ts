@@ -5,7 +5,8 @@ import type { GetChatFilesResponse } from '../../shared/types/api'
 import { chatRouteParams, requireOwnRoute } from '../../server/utils/chats'
 import { chatNotFound } from '../../server/utils/errors'
 import { usePrisma } from '../../server/utils/prisma'
-import { contentDisposition, servedContentType, useS3Settings } from '../../server/utils/storage'
+import { useS3Settings } from '../../server/utils/storage'
+import { contentDisposition, servedContentType } from '../../server/utils/content-disposition'
 
 // Benchmark build only (`npm run bench`): the same route written the tutorial way, as a peer to compare
 // with. Same session check, same response, but: one query for the chat, a second for its files, and

@@ -50,6 +50,7 @@ export function perFileUs(run: Run, variant: Variant, files: number) {
 export function checks(run: Omit<Run, 'targets'>): Check[] {
   const vsFloor = (files: number) => cellOf(run as Run, 'endpoint', files, 50).rps / cellOf(run as Run, 'floor', files, 50).rps
   const presign = run.micro.presigner!.usPerUrl / run.micro.rawFloor!.usPerUrl
+  const presignToken = run.micro.presignerToken!.usPerUrl / run.micro.rawFloorToken!.usPerUrl
   const vsNaive = cellOf(run as Run, 'endpoint', 100, 50).rps / cellOf(run as Run, 'naive', 100, 50).rps
   const growth = perFileUs(run as Run, 'endpoint', 10_000) / perFileUs(run as Run, 'endpoint', 1000)
   const memory = run.memory.extraMB / run.memory.responseMB
@@ -63,6 +64,7 @@ export function checks(run: Omit<Run, 'targets'>): Check[] {
     { name: 'extra peak RSS serving one 10,000-file response ÷ its size', value: memory, limit: '≤ 2', pass: memory <= 2 },
     { name: 'br-compressed ÷ uncompressed bytes, 100 files', value: br100, limit: '< 1', pass: br100 < 1 },
     { name: 'presigning a URL cold ÷ raw floor (µs/URL)', value: presign, limit: '≤ 2', pass: presign <= 2 },
+    { name: 'the same with a session token ÷ raw floor with it', value: presignToken, limit: '≤ 2', pass: presignToken <= 2 },
     { name: 'endpoint ÷ naive throughput, 100 files, 50 conn', value: vsNaive, limit: '≥ 10', pass: vsNaive >= 10 },
     { name: 'RSS last 10 s ÷ first 10 s of the soak (flat)', value: run.soak.ratio, limit: '0.9 – 1.1', pass: Math.abs(run.soak.ratio - 1) <= 0.1 },
   ]

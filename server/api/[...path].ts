@@ -208,6 +208,7 @@ defineRouteMeta({
               name: { type: 'string', minLength: 1, maxLength: 4096, description: 'The file\'s name; stored sanitized, at most 255 characters.' } as BoundedString,
               size: { type: 'integer', minimum: 0, maximum: 9007199254740991, description: 'Exact size in bytes; the upload must match it. Above NUXT_UPLOAD_MAX_BYTES is a 413.' },
               type: { type: 'string', maxLength: 255, description: 'MIME type; absent or empty means application/octet-stream. The upload must match it.' } as BoundedString,
+              sha256: { type: 'string', maxLength: 128, pattern: '^\\s*([A-Za-z0-9+/]{43}=|[0-9A-Fa-f]{64})\\s*$', description: 'Optional: the file\'s SHA-256, base64 of the 32 bytes (`openssl dgst -sha256 -binary FILE | base64`) or 64 hex digits (`sha256sum`). When given, the PUT must carry it as `x-amz-checksum-sha256` (it is in `upload.headers`), storage refuses a body that does not match, and completing checks it again (422 on a mismatch).', examples: ['n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg='] } as BoundedString,
             },
           },
           UploadForm: {

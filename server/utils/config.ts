@@ -127,7 +127,8 @@ export function hasS3Env(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /**
  * Problems that must stop a server from starting, each naming the variable to set. A production
- * server never falls back to embedded parts, so every required setting is listed at once.
+ * server never falls back to embedded parts, so every required setting is listed at once. Whether
+ * credentials can be found is checked next, by the start-up plugin (it needs I/O).
  */
 export function configProblems(
   s3: S3Settings,
@@ -142,8 +143,9 @@ export function configProblems(
   if (!session.password) problems.push('NUXT_SESSION_PASSWORD is not set (at least 32 random characters)')
   else if (session.password.length < 32) problems.push('NUXT_SESSION_PASSWORD must be at least 32 characters')
   if (!s3.bucket) problems.push('NUXT_S3_BUCKET is not set')
-  if (!s3.accessKeyId) problems.push('NUXT_S3_ACCESS_KEY_ID is not set')
-  if (!s3.secretAccessKey) problems.push('NUXT_S3_SECRET_ACCESS_KEY is not set')
+  // Static keys are optional (without them the AWS SDK's credential chain is used), but come in pairs.
+  if (s3.accessKeyId && !s3.secretAccessKey) problems.push('NUXT_S3_SECRET_ACCESS_KEY is not set, but NUXT_S3_ACCESS_KEY_ID is: set both, or neither to use the AWS SDK\'s credential chain (IAM role, AWS_PROFILE, …)')
+  if (!s3.accessKeyId && s3.secretAccessKey) problems.push('NUXT_S3_ACCESS_KEY_ID is not set, but NUXT_S3_SECRET_ACCESS_KEY is: set both, or neither to use the AWS SDK\'s credential chain (IAM role, AWS_PROFILE, …)')
   // At least 2: URLs are signed with whole-second times and must leave with at least half their lifetime.
   if (!Number.isInteger(s3.urlTtl) || s3.urlTtl < 2 || s3.urlTtl > 604800) problems.push('NUXT_S3_URL_TTL must be a whole number of seconds from 2 to 604800 (7 days)')
   for (const [name, value] of [['NUXT_S3_ENDPOINT', s3.endpoint], ['NUXT_S3_PUBLIC_ENDPOINT', s3.publicEndpoint]] as const) {

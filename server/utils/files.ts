@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { chatFileColumns, chatRouteParams, idParam } from './chats'
 import { fileTooLarge, tooManyFiles, unsupportedType } from './errors'
 import { usePrisma } from './prisma'
-import { essence } from './storage'
+import { essence } from './content-disposition'
 import { purgeDeletedObjectsSoon } from './sweep'
 import type { UploadLimits } from './config'
 import { isTypeAllowed } from '../../shared/utils/files'
@@ -51,11 +51,33 @@ export function newObjectKey(chatId: number): string {
   return `chats/${chatId}/${randomUUID()}`
 }
 
+/**
+ * A SHA-256 as S3 writes it in x-amz-checksum-sha256 (base64 of the 32 bytes, what
+ * `openssl dgst -sha256 -binary FILE | base64` prints), from that form or from hex (what `sha256sum`
+ * prints); null for anything else.
+ */
+export function parseSha256(value: string): string | null {
+  const v = value.trim()
+  if (/^[0-9a-f]{64}$/i.test(v)) return Buffer.from(v, 'hex').toString('base64')
+  // Node's decoder skips what is not base64; the round trip accepts only the one canonical spelling.
+  if (/^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').toString('base64') === v) return v
+  return null
+}
+
+const SHA256_FORM = 'must be the file\'s SHA-256, base64 of the 32 bytes (openssl dgst -sha256 -binary FILE | base64) or 64 hex digits (sha256sum)'
+
 /** The body of a direct-upload request. Size above the limit is a 413, decided after validation. */
 export const uploadRequestBody = z.object({
   name: z.string().min(1, 'is required').max(4096, 'is too long'),
   size: z.number().int('must be a whole number of bytes').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large'),
   type: z.string().max(255, 'is too long').optional(),
+  // Optional: when given, storage itself refuses a body with another SHA-256, and complete checks it again.
+  sha256: z.string({ error: SHA256_FORM }).max(128, SHA256_FORM).nullish().transform((value, ctx) => {
+    if (value === null || value === undefined) return undefined
+    const parsed = parseSha256(value)
+    if (parsed === null) ctx.addIssue({ code: 'custom', message: SHA256_FORM })
+    return parsed ?? undefined
+  }),
 })
 
 export const fileRouteParams = chatRouteParams.extend({ file_id: idParam })
@@ -79,7 +101,7 @@ export function assertUploadAllowed(limits: UploadLimits, file: { size?: number,
 export function findFileOfOwner(ownerId: string, chatId: number, fileId: number, state: 'completed' | 'any' = 'completed') {
   return usePrisma().chatConversationFile.findFirst({
     where: { id: fileId, chatConversationId: chatId, chat: { userId: ownerId }, ...(state === 'completed' ? { completedAt: { not: null } } : {}) },
-    select: { ...chatFileColumns, completedAt: true },
+    select: { ...chatFileColumns, completedAt: true, sha256: true },
   })
 }
 
@@ -95,10 +117,10 @@ export async function deleteFileOfOwner(ownerId: string, chatId: number, fileId:
  * Records a direct upload before its bytes arrive: not listed until completed, swept if never. Null when the
  * chat was deleted meanwhile (its row is gone by the time this one is written).
  */
-export async function createPendingFile(chatId: number, name: string, size: number, type: string) {
+export async function createPendingFile(chatId: number, name: string, size: number, type: string, sha256?: string) {
   try {
     return await usePrisma().chatConversationFile.create({
-      data: { chatConversationId: chatId, name, size, type, objectKey: newObjectKey(chatId), completedAt: null },
+      data: { chatConversationId: chatId, name, size, type, objectKey: newObjectKey(chatId), completedAt: null, sha256 },
       select: { ...chatFileColumns, completedAt: true },
     })
   }

@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createPage, setup } from '@nuxt/test-utils/e2e'
-import type { Page } from 'playwright-core'
+import type { Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appEnv } from '../helpers/app'
 import { outputDir, rootDir } from '../helpers/paths'
@@ -72,6 +72,12 @@ describe('web UI', () => {
     })
     const navigations: string[] = []
     page.on('framenavigated', f => f === page.mainFrame() && navigations.push(f.url()))
+    // The page hashes each file with Web Crypto (127.0.0.1 is a secure context) and PUTs it with its SHA-256.
+    const checksums: string[] = []
+    const recordPut = (request: Request) => {
+      if (request.method() === 'PUT' && new URL(request.url()).searchParams.has('X-Amz-Signature')) checksums.push(request.headers()['x-amz-checksum-sha256'] ?? 'none')
+    }
+    page.on('request', recordPut)
     await page.getByTestId('file-input').setInputFiles(files)
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-row"]').length === 2, undefined, { timeout: 30_000 })
     await snap(page, '03-uploaded')
@@ -82,6 +88,8 @@ describe('web UI', () => {
     const rows = await page.locator('[data-testid="file-row"]').allInnerTexts()
     expect(rows).toEqual(expect.arrayContaining([expect.stringContaining('big-notes.txt'), expect.stringContaining('Grüße ☕.pdf')]))
     expect(navigations).toEqual([])
+    page.off('request', recordPut)
+    expect(checksums.sort()).toEqual(files.map(f => createHash('sha256').update(f.buffer).digest('base64')).sort())
   })
 
   it('refuses a file over the limit before any byte moves', async () => {

@@ -27,10 +27,16 @@ describe('configProblems', () => {
       'DATABASE_URL',
       'NUXT_SESSION_PASSWORD',
       'NUXT_S3_BUCKET',
-      'NUXT_S3_ACCESS_KEY_ID',
-      'NUXT_S3_SECRET_ACCESS_KEY',
     ])
     expect(problems.every(p => /is not set/.test(p))).toBe(true)
+  })
+
+  it('takes static keys as optional (the AWS SDK\'s credential chain is used without them), but only in pairs', () => {
+    expect(configProblems({ ...validS3, accessKeyId: '', secretAccessKey: '' }, validSession, databaseUrl)).toEqual([])
+    expect(configProblems({ ...validS3, secretAccessKey: '' }, validSession, databaseUrl))
+      .toEqual(['NUXT_S3_SECRET_ACCESS_KEY is not set, but NUXT_S3_ACCESS_KEY_ID is: set both, or neither to use the AWS SDK\'s credential chain (IAM role, AWS_PROFILE, …)'])
+    expect(configProblems({ ...validS3, accessKeyId: '' }, validSession, databaseUrl))
+      .toEqual(['NUXT_S3_ACCESS_KEY_ID is not set, but NUXT_S3_SECRET_ACCESS_KEY is: set both, or neither to use the AWS SDK\'s credential chain (IAM role, AWS_PROFILE, …)'])
   })
 
   it('treats empty strings as missing', () => {

@@ -1,6 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { isTypeAllowed } from '../../../shared/utils/files'
-import { describeMismatch, MAX_NAME_LENGTH, newObjectKey, normalizeType, sanitizeFileName, uploadRequestBody } from '../../../server/utils/files'
+import { describeMismatch, MAX_NAME_LENGTH, newObjectKey, normalizeType, parseSha256, sanitizeFileName, uploadRequestBody } from '../../../server/utils/files'
 
 describe('sanitizeFileName', () => {
   it.each([
@@ -71,5 +72,25 @@ describe('uploadRequestBody', () => {
   it('accepts an empty file and refuses negative, fractional and unsafe sizes', () => {
     expect(uploadRequestBody.safeParse({ name: 'a', size: 0 }).success).toBe(true)
     for (const size of [-1, 0.5, 2 ** 53, '1', null]) expect(uploadRequestBody.safeParse({ name: 'a', size }).success).toBe(false)
+  })
+})
+
+describe('parseSha256', () => {
+  it('takes base64 (as S3 writes it) and hex (as sha256sum prints it), giving base64, for 1,000 random digests', () => {
+    for (let i = 0; i < 1000; i++) {
+      const digest = createHash('sha256').update(randomBytes(i)).digest()
+      expect(parseSha256(digest.toString('base64'))).toBe(digest.toString('base64'))
+      expect(parseSha256(digest.toString('hex'))).toBe(digest.toString('base64'))
+      expect(parseSha256(` ${digest.toString('hex').toUpperCase()}\n`)).toBe(digest.toString('base64'))
+    }
+  })
+
+  it.each([
+    '', 'abc', 'g'.repeat(64), 'a'.repeat(63), 'a'.repeat(65),
+    // base64 without padding, base64url, a non-canonical last character, other digest lengths
+    'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg', 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg=', 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgh=',
+    createHash('sha1').update('x').digest('base64'), createHash('sha512').update('x').digest('base64'), createHash('sha512').update('x').digest('hex'),
+  ])('refuses %j', (value) => {
+    expect(parseSha256(value)).toBeNull()
   })
 })

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../../prisma/migrate'
@@ -59,6 +59,7 @@ describe('the schema and the migrations agree', () => {
       objectKey: `chats/${chat.id}/${randomUUID()}`,
       createdAt: new Date('2024-03-01T12:34:56.789Z'),
       completedAt: new Date('2024-03-01T12:35:00.001Z'),
+      sha256: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=',
     }
 
     expect(await prisma.user.create({ data: user })).toEqual(user)
@@ -67,7 +68,7 @@ describe('the schema and the migrations agree', () => {
 
     const userSelect = { id: true, email: true, passwordHash: true, createdAt: true } as const
     const chatSelect = { id: true, userId: true, name: true, createdAt: true } as const
-    const fileSelect = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true, completedAt: true } as const
+    const fileSelect = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true, completedAt: true, sha256: true } as const
 
     expect(await prisma.user.findUnique({ where: { id: user.id }, select: userSelect })).toEqual(user)
     expect(await prisma.user.findUnique({ where: { email: user.email }, select: userSelect })).toEqual(user)
@@ -167,6 +168,18 @@ describe('the schema and the migrations agree', () => {
     expect(await prisma.chatConversationFile.count({ where: { objectKey } })).toBe(1)
   })
 
+  it('stores a declared SHA-256 only in the form S3 writes it: base64 of 32 bytes, canonical', async () => {
+    const user = await prisma.user.create({ data: { email: email(), passwordHash: 'x' } })
+    const chat = await prisma.chatConversation.create({ data: { userId: user.id, name: 'c' } })
+    const data = (sha256: string) => ({ chatConversationId: chat.id, name: 'a', size: 1, type: 'text/plain', objectKey: `chats/${chat.id}/${randomUUID()}`, sha256 })
+    const digest = createHash('sha256').update('a').digest()
+    await prisma.chatConversationFile.create({ data: data(digest.toString('base64')) })
+    for (const bad of [digest.toString('hex'), digest.toString('base64url'), `${digest.toString('base64').slice(0, 42)}B=`, 'x'.repeat(44)]) {
+      await expect(prisma.chatConversationFile.create({ data: data(bad) }), bad).rejects.toThrow(/chat_conversation_file_sha256_check/)
+    }
+    expect(await prisma.chatConversationFile.count({ where: { chatConversationId: chat.id } })).toBe(1)
+  })
+
   it('deleting a chat deletes its files; deleting a user deletes their chats and files', async () => {
     const user = await prisma.user.create({ data: { email: email(), passwordHash: 'x' } })
     const other = await prisma.user.create({ data: { email: email(), passwordHash: 'x' } })
@@ -207,7 +220,7 @@ describe('the schema and the migrations agree', () => {
     const expected: Record<string, [column: string, type: string][]> = {
       user: [['id', text], ['email', text], ['password_hash', text], ['created_at', timestamptz]],
       chat_conversation: [['id', integer], ['user_id', text], ['name', text], ['created_at', timestamptz]],
-      chat_conversation_file: [['id', integer], ['chat_conversation_id', integer], ['name', text], ['size', bigint], ['type', text], ['object_key', text], ['created_at', timestamptz], ['completed_at', timestamptz]],
+      chat_conversation_file: [['id', integer], ['chat_conversation_id', integer], ['name', text], ['size', bigint], ['type', text], ['object_key', text], ['created_at', timestamptz], ['completed_at', timestamptz], ['sha256', text]],
       storage_deletion: [['object_key', text], ['created_at', timestamptz], ['attempts', integer], ['next_attempt_at', timestamptz], ['last_error', text]],
       user_session: [['id', text], ['user_id', text], ['created_at', timestamptz], ['last_seen_at', timestamptz], ['user_agent', text], ['client_address', text], ['revoked_at', timestamptz]],
       auth_throttle: [['key', text], ['hits', integer], ['reset_at', timestamptz]],
@@ -221,10 +234,10 @@ describe('the schema and the migrations agree', () => {
     const actual: Record<string, [string, string][]> = {}
     for (const c of columns) (actual[c.table_name] ??= []).push([c.column_name, c.data_type])
     expect(actual).toEqual(expected)
-    // Every field of the schema is required but completedAt (null while an upload is pending), a deletion's last
-    // error and a session's revocation time; every DateTime is @db.Timestamptz(3).
+    // Every field of the schema is required but completedAt (null while an upload is pending), sha256 (none
+    // declared), a deletion's last error and a session's revocation time; every DateTime is @db.Timestamptz(3).
     expect(columns.filter(c => c.is_nullable !== 'NO').map(c => `${c.table_name}.${c.column_name}`).sort())
-      .toEqual(['chat_conversation_file.completed_at', 'storage_deletion.last_error', 'user_session.revoked_at'])
+      .toEqual(['chat_conversation_file.completed_at', 'chat_conversation_file.sha256', 'storage_deletion.last_error', 'user_session.revoked_at'])
     expect(columns.filter(c => c.data_type === timestamptz && c.datetime_precision !== 3)).toEqual([])
   })
 })

@@ -7,7 +7,7 @@ defineRouteMeta({
     tags: ['Files'],
     operationId: 'getChatFiles',
     summary: 'List the files of a chat',
-    description: 'Retrieves all files associated with a specific chat conversation, each with a presigned download URL. The session cookie is required for authentication, and the chat must belong to the specified user. Returns an empty array if no files are associated with the chat. No query parameters and no request body.\n\nFile URLs have limited-time validity: each `url` expires NUXT_S3_URL_TTL seconds (15 minutes by default) after the listing was served, so fetch the listing again instead of storing URLs. A URL needs no cookie.',
+    description: 'Retrieves all files associated with a specific chat conversation, each with a presigned download URL. The session cookie is required for authentication, and the chat must belong to the specified user. Returns an empty array if no files are associated with the chat. No query parameters and no request body.\n\nFile URLs have limited-time validity: each `url` expires NUXT_S3_URL_TTL seconds (15 minutes by default) after the listing was served, so fetch the listing again instead of storing URLs. A URL needs no cookie. When the server signs with temporary credentials (an IAM role), a URL dies with their session token: it never outlives them, so it may expire sooner than NUXT_S3_URL_TTL.',
     parameters: [
       { $ref: '#/components/parameters/UserId' },
       { $ref: '#/components/parameters/ChatId' },
@@ -59,6 +59,8 @@ export default defineEventHandler(async (event) => {
   if (files === 'session-ended') throw sessionEnded(event)
   if (files === 'chat-not-found') throw chatNotFound()
 
+  // Renews the credentials first if they are about to expire; free while they are fresh.
+  await storageCredentialsReady()
   // The URLs are personal and expire: no shared or stored copies.
   setResponseHeader(event, 'cache-control', 'private, no-store')
   const presigner = usePresigner()

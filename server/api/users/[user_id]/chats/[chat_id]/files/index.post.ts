@@ -154,7 +154,9 @@ async function storePart(part: Readable, objectKey: string, type: string): Promi
     },
   })
   pipeline(part, counted, () => {}) // a failing part fails `counted`, and so the upload reading it
-  await new Upload({ client: useS3Client(), params: { Bucket: useS3Settings().bucket, Key: objectKey, Body: counted, ContentType: type }, queueSize: 2 }).done()
+  // On any failure lib-storage aborts a multipart upload it began (AbortMultipartUpload, once every part in
+  // flight has settled), so no parts stay behind; leavePartsOnError: true would keep them.
+  await new Upload({ client: useS3Client(), params: { Bucket: useS3Settings().bucket, Key: objectKey, Body: counted, ContentType: type }, queueSize: 2, leavePartsOnError: false }).done()
   const stored = await headObject(objectKey)
   const mismatch = stored ? describeMismatch({ size, type }, stored) : 'no object was stored'
   if (mismatch) throw new Error(`Object ${objectKey} differs from what was sent: ${mismatch}`)

@@ -34,11 +34,12 @@ export default defineEventHandler(async (event) => {
   const limits = useUploadLimits()
   assertUploadAllowed(limits, { size: body.size, type }, chat.fileCount)
 
-  const file = await createPendingFile(chat.id, sanitizeFileName(body.name), body.size, type)
+  const file = await createPendingFile(chat.id, sanitizeFileName(body.name), body.size, type, body.sha256)
   if (!file) throw chatNotFound()
-  const { url, headers } = await presignUpload(file.objectKey, type, body.size, limits.urlTtl)
+  const signedAt = Date.now()
+  const { url, headers, expiresIn } = await presignUpload(file.objectKey, type, body.size, limits.urlTtl, body.sha256).catch(rethrowStorageError)
   setResponseStatus(event, 201)
   return {
-    upload: { file_id: file.id, url, method: 'PUT', headers, expires_at: new Date(Date.now() + limits.urlTtl * 1000).toISOString() },
+    upload: { file_id: file.id, url, method: 'PUT', headers, expires_at: new Date(signedAt + expiresIn * 1000).toISOString() },
   } satisfies CreateUploadResponse
 })

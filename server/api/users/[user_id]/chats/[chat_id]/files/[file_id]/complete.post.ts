@@ -32,7 +32,12 @@ export default defineEventHandler(async (event) => {
 
   const stored = await headObject(file.objectKey).catch(rethrowStorageError)
   if (!stored) throw uploadNotReceived()
-  const mismatch = describeMismatch(file, stored)
+  let mismatch = describeMismatch(file, stored)
+  // A declared SHA-256 is checked again here: storage that ignores x-amz-checksum-* accepted any body.
+  if (!mismatch && file.sha256) {
+    const sha256 = await storedSha256(file.objectKey, stored, useUploadLimits().maxBytes).catch(rethrowStorageError)
+    if (sha256 !== file.sha256) mismatch = `its SHA-256 is ${sha256}, ${file.sha256} was declared`
+  }
   if (mismatch) {
     await discardFile(file.id)
     throw uploadMismatch(mismatch)

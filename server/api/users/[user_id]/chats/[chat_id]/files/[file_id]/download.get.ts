@@ -28,6 +28,7 @@ export default defineEventHandler(async (event) => {
   const file = await findFileOfOwner(user.id, params.chat_id, params.file_id)
   if (!file) throw fileNotFound()
 
+  await storageCredentialsReady()
   setResponseHeader(event, 'cache-control', 'private, no-store')
   return sendRedirect(event, presignDownload(file, usePresigner(), useS3Settings(), disposition === 'attachment'), 302)
 })

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ChatFile, GetChatFilesResponse, UploadChatFilesResponse } from '../../../../../../../../shared/types/api'
 import { createChatWithFiles, fetch, setupApp, signUpUser, url, useServices } from '../../../../../../../helpers/app'
 import { expectApiError } from '../../../../../../../helpers/contract'
+import { listMultipartUploads } from '../../../../../../../helpers/storage'
 import { tinyPdf, tinyPng } from '../../../../../../../../prisma/seed'
 import { sanitizeFileName } from '../../../../../../../../server/utils/files'
 
@@ -69,9 +70,9 @@ const partHead = (disposition: string, type = 'application/octet-stream') =>
 const closing = `--${boundary}--\r\n`
 const multipartType = `multipart/form-data; boundary=${boundary}`
 
-/** A POST through node:http, whose body the test writes (and may cut off) itself. */
+/** A POST through node:http on a connection of its own, whose body the test writes (and may cut off) itself. */
 function rawPost(user: User, chatId: number, headers: Record<string, string | number>) {
-  const req = request(url(filesPath(user.id, chatId)), { method: 'POST', headers: { cookie: user.cookie, 'content-type': multipartType, ...headers } })
+  const req = request(url(filesPath(user.id, chatId)), { method: 'POST', agent: false, headers: { cookie: user.cookie, 'content-type': multipartType, ...headers } })
   const response = new Promise<{ status: number, body: string }>((resolve, reject) => {
     req.on('response', (res) => {
       const chunks: Buffer[] = []
@@ -289,6 +290,35 @@ describe('POST /api/users/[user_id]/chats/[chat_id]/files', () => {
     await eventually(() => expectNothingAdded(chat.id))
     // And it stays so: nothing lands late.
     await new Promise(resolve => setTimeout(resolve, 1000))
+    await expectNothingAdded(chat.id)
+  })
+
+  it('a file refused after its first parts reached storage (413) leaves no multipart upload behind: it is aborted', async () => {
+    const chat = await newChat()
+    const { req, response } = rawPost(alice, chat.id, { 'content-length': MAX_BYTES + 2 * 1024 * 1024 })
+    await write(req, partHead('name="file"; filename="too-big.bin"'))
+    for (let i = 0; i < 6; i++) await write(req, randomBytes(1024 * 1024))
+    // Past the first 5 MiB part: a multipart upload is under way in storage (so this test can fail).
+    await eventually(async () => expect(await listMultipartUploads(`chats/${chat.id}/`)).toHaveLength(1))
+    for (let i = 0; i < 3; i++) await write(req, randomBytes(1024 * 1024))
+    req.end()
+    const { status, body } = await response
+    expect(status).toBe(413)
+    expect(JSON.parse(body).data.message).toBe('File is larger than the limit of 8 MiB')
+    // Aborted before the answer: no parts stay in storage, nothing is listed or stored.
+    expect(await listMultipartUploads(`chats/${chat.id}/`)).toEqual([])
+    await expectNothingAdded(chat.id)
+  })
+
+  it('a client that goes away after the first parts reached storage leaves no multipart upload behind', async () => {
+    const chat = await newChat()
+    const { req, response } = rawPost(alice, chat.id, { 'content-length': 7 * 1024 * 1024 + 10_000 })
+    response.catch(() => {})
+    await write(req, partHead('name="file"; filename="dropped.bin"'))
+    for (let i = 0; i < 6; i++) await write(req, randomBytes(1024 * 1024))
+    await eventually(async () => expect(await listMultipartUploads(`chats/${chat.id}/`)).toHaveLength(1))
+    req.destroy()
+    await eventually(async () => expect(await listMultipartUploads(`chats/${chat.id}/`)).toEqual([]))
     await expectNothingAdded(chat.id)
   })
 

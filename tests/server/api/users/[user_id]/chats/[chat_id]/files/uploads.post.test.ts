@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { CreateUploadResponse } from '../../../../../../../../shared/types/api'
 import { api, createChatWithFiles, setupApp, signUpUser, useServices } from '../../../../../../../helpers/app'
@@ -26,6 +27,8 @@ describe('POST /api/users/[user_id]/chats/[chat_id]/files/uploads', () => {
     const url = new URL(upload.url)
     expect(url.pathname).toMatch(new RegExp(`/chats/${chat.id}/[0-9a-f-]{36}$`))
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host')
+    // No checksum of a body the server has not seen (the SDK's default signs the CRC32 of an empty body).
+    expect([...url.searchParams.keys()].filter(k => /checksum/i.test(k))).toEqual([])
     expect(Number(url.searchParams.get('X-Amz-Expires'))).toBe(300)
     const expires = Date.parse(upload.expires_at)
     expect(expires - before).toBeGreaterThanOrEqual(299_000)
@@ -36,6 +39,42 @@ describe('POST /api/users/[user_id]/chats/[chat_id]/files/uploads', () => {
     expect(row.completedAt).toBeNull()
     const listing = await api(`/api/users/${user.id}/chats/${chat.id}/files`, user.cookie).then(r => r.json())
     expect(listing.chatFiles).toEqual([])
+  })
+
+  it('with a declared SHA-256, signs it as a header the PUT must carry and records it; hex is taken too', async () => {
+    const { create } = await setup()
+    const sha256 = createHash('sha256').update('hello world').digest()
+    for (const declared of [sha256.toString('base64'), sha256.toString('hex'), ` ${sha256.toString('hex').toUpperCase()} `]) {
+      const res = await create({ name: 'notes.txt', size: 11, type: 'text/plain', sha256: declared })
+      expect(res.status).toBe(201)
+      const { upload } = await res.json() as CreateUploadResponse
+      expect(upload.headers).toEqual({ 'content-type': 'text/plain', 'x-amz-checksum-sha256': sha256.toString('base64') })
+      const url = new URL(upload.url)
+      expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;x-amz-checksum-sha256')
+      // A header, not hoisted into the query (there S3 would not hold the body to it), and nothing else.
+      expect([...url.searchParams.keys()].filter(k => /checksum/i.test(k))).toEqual([])
+      const row = await services.prisma.chatConversationFile.findUniqueOrThrow({ where: { id: upload.file_id } })
+      expect(row.sha256).toBe(sha256.toString('base64'))
+    }
+    // Without one (or null), nothing is signed and nothing recorded (a new chat: this one holds its 3 files).
+    const { upload } = await (await (await setup()).create({ name: 'n.txt', size: 1, type: 'text/plain', sha256: null })).json() as CreateUploadResponse
+    expect(upload.headers).toEqual({ 'content-type': 'text/plain' })
+    expect((await services.prisma.chatConversationFile.findUniqueOrThrow({ where: { id: upload.file_id } })).sha256).toBeNull()
+  })
+
+  it('answers 400 for a malformed SHA-256, saying which forms it takes, and reserves nothing', async () => {
+    const { chat, create } = await setup()
+    const good = createHash('sha256').update('x').digest()
+    for (const sha256 of [
+      'abc', good.toString('hex').slice(1), `${good.toString('hex')}00`, good.toString('base64').slice(0, 43), good.toString('base64url'),
+      // Not the canonical spelling: the last character carries bits a 32-byte value does not have.
+      `${good.toString('base64').slice(0, 42)}${good.toString('base64')[42] === 'B' ? 'C' : 'B'}=`,
+      createHash('sha1').update('x').digest('base64'), createHash('sha512').update('x').digest('base64'), 42, true, {},
+    ]) {
+      const error = await expectApiError(create({ name: 'a.txt', size: 1, type: 'text/plain', sha256 }), 400, 'Bad Request')
+      expect(error.data.message).toMatch(/^sha256: must be the file's SHA-256, base64 of the 32 bytes .* or 64 hex digits/)
+    }
+    expect(await services.prisma.chatConversationFile.count({ where: { chatConversationId: chat.id } })).toBe(0)
   })
 
   it('keeps the name for display only: control characters and separators removed, key chosen by the server', async () => {
