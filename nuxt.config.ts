@@ -76,6 +76,8 @@ export default defineNuxtConfig({
     bench: {
       buildDir: fileURLToPath(new URL('./bench/.nuxt', import.meta.url)),
       nitro: {
+        // Workers per NITRO_CLUSTER_WORKERS: the bench runs one (as the node-server preset would) and one per core.
+        preset: 'node-cluster',
         output: { dir: fileURLToPath(new URL('./bench/.output', import.meta.url)) },
         handlers: [
           { route: '/api/_bench/naive/users/:user_id/chats/:chat_id/files', method: 'get', lazy: true, handler: fileURLToPath(new URL('./bench/handlers/naive.get.ts', import.meta.url)) },

@@ -1,9 +1,11 @@
 import * as nodeCrypto from 'node:crypto'
 import { createHash, createHmac, createSecretKey } from 'node:crypto'
-import { defineEventHandler, setResponseHeader } from 'h3'
+import { defineEventHandler, getValidatedRouterParams, setResponseHeader } from 'h3'
 import pg from 'pg'
 import type { ChatFile, GetChatFilesResponse } from '../../shared/types/api'
-import { chatRouteParams, requireOwnRoute } from '../../server/utils/chats'
+import { chatFilesInSession, chatRouteParams } from '../../server/utils/chats'
+import type { ListedFile } from '../../server/utils/chats'
+import { readSession, sessionArgs, sessionEnded, useSessionLifetimes } from '../../server/utils/sessions'
 import { chatNotFound } from '../../server/utils/errors'
 import { useS3Settings } from '../../server/utils/storage'
 import { contentDisposition, servedContentType } from '../../server/utils/content-disposition'
@@ -11,18 +13,12 @@ import { bucketLocation, uriEncode } from '../../server/utils/presigner'
 import type { S3Settings } from '../../server/utils/storage'
 
 // Benchmark build only (`npm run bench`): the floor, i.e. the least the same route can cost on this
-// stack. Same session check and the same response (URLs signed for the same host with the same
-// response-content-disposition/-type), but one hand-written SQL statement on a plain pg Pool (prepared,
-// rows as arrays), and SigV4 written out for exactly this request shape: one SHA-256 and one HMAC with the
-// day's signing key cached, the constant parts of the canonical request and query built once.
-
-/** The floor's one query; bench/queries.ts times the same statement in process. */
-export const floorSql = `
-SELECT f.id, f.name, f.size, f.type, f.object_key, f.created_at
-FROM chat_conversation c
-LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
-WHERE c.id = $1 AND c.user_id = $2
-ORDER BY f.created_at, f.id`
+// stack. Same work: the cookie unsealed the same way, the same one statement (session check, ownership and
+// files; chatFilesInSession's SQL, so the comparison stays fair), the same response (URLs signed for the same
+// host with the same response-content-disposition/-type). But the statement is prepared on a plain pg Pool
+// (rows as arrays), the response is one JSON.stringify, and SigV4 is written out for exactly this request shape:
+// one SHA-256 and one HMAC with the day's signing key cached, the constant parts of the canonical request and
+// query built once.
 
 // The fastest SHA-256 of a string Node has: one call where available (Node ≥ 20.12), else a Hash object.
 const sha256Hex: (data: string) => string = typeof nodeCrypto.hash === 'function'
@@ -36,18 +32,24 @@ let pool: pg.Pool | undefined
 let signer: ReturnType<typeof floorSigner> | undefined
 
 export default defineEventHandler(async (event) => {
-  const { user, params } = await requireOwnRoute(event, chatRouteParams)
+  const session = await readSession(event)
+  const params = await getValidatedRouterParams(event, chatRouteParams.parse)
   pool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
   signer ??= floorSigner(useS3Settings())
 
-  const { rows } = await pool.query<[number | null, string, string, string, string, Date]>({
-    name: 'bench_floor_chat_files', text: floorSql, values: [params.chat_id, user.id], rowMode: 'array',
+  const { rows } = await pool.query<ListedFile | [null]>({
+    name: 'bench_floor_chat_files',
+    text: chatFilesInSession.text,
+    values: [...sessionArgs(session, useSessionLifetimes()), params.chat_id, params.user_id === session.user.id],
+    rowMode: 'array',
   })
-  if (rows.length === 0) throw chatNotFound()
+  if (rows.length === 0) throw sessionEnded(event)
+  if (rows[0]![0] === null) throw chatNotFound()
 
   const sign = signer.begin()
   const chatFiles: ChatFile[] = []
-  for (const [id, name, size, type, objectKey, createdAt] of rows) {
+  for (const row of rows as ListedFile[]) {
+    const [, id, name, size, type, objectKey, createdAt] = row
     if (id === null) break // the chat exists and has no files: one row of NULLs from the LEFT JOIN
     chatFiles.push({
       id,
@@ -55,7 +57,7 @@ export default defineEventHandler(async (event) => {
       name,
       size: Number(size),
       type,
-      created_at: createdAt.toISOString(),
+      created_at: createdAt,
       url: sign(objectKey, uriEncode(contentDisposition(name, type)), uriEncode(servedContentType(type))),
     })
   }

@@ -3,8 +3,9 @@ import type { H3Event } from 'h3'
 import { chatNotFound } from './errors'
 import type { Chat, ChatFile } from '#shared/types/api'
 import type { ChatConversationFile, PrismaClient } from '../generated/prisma/client'
-import { usePrisma } from './prisma'
-import { activeSessionSql, requireSession, useSessionLifetimes } from './sessions'
+import { preparedStatement, useDatabase, usePrisma } from './prisma'
+import type { Database } from './prisma'
+import { ACTIVE_SESSION_CTE, requireSession, sessionArgs, sessionArgTypes, useSessionLifetimes } from './sessions'
 import type { CookieSession, SessionLifetimes } from './sessions'
 
 // PostgreSQL `integer` ids: a larger number cannot name a row and would make the query itself fail.
@@ -42,46 +43,47 @@ export type StoredChatFile = Pick<ChatConversationFile, keyof typeof chatFileCol
 /** Why a listing has no files to show: the session ended (401), or no such chat of the path's user (404). */
 export type NoChatFiles = 'session-ended' | 'chat-not-found'
 
-type NoFile = { [K in keyof StoredChatFile]: null }
-type ListingRow = { chatId: number } & (StoredChatFile | NoFile) | { chatId: null } & NoFile
+/** A listed file as the listing's statement returns it: a row of columns, size as text, created_at in ISO 8601. */
+export type ListedFile = [chatId: number, id: number, name: string, size: string, type: string, objectKey: string, createdAt: string]
+
+export const chatFilesInSession = preparedStatement('chat_files_in_session', `
+  WITH ${ACTIVE_SESSION_CTE}
+  SELECT c.id, f.id, f.name, f.size, f.type, f.object_key,
+         to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  FROM active_session s
+  LEFT JOIN chat_conversation c ON c.id = $5 AND c.user_id = s.user_id AND $6::boolean
+  LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
+  ORDER BY f.created_at, f.id`, [...sessionArgTypes, { scalarType: 'int', arity: 'scalar' }, { scalarType: 'boolean', arity: 'scalar' }])
 
 /**
  * The files of chat `chatId` if, and only if, the session may still be used and the chat belongs to both the
  * session's user and `ownerId` (the path's user), oldest first (created_at, then id), completed uploads only.
  *
- * One round trip, the session check included: the statement starts from the session row (active_session, which
- * also records its use at most once a minute), LEFT JOINs the chat with ownership in the join, then the chat's
- * files. No row: the session ended. A row without a chat: a missing or foreign chat, or a path naming another
- * user, all alike. A chat without files: one row of NULL file columns. Written as SQL because it is the
- * listing's hot path: Prisma's nested read of the same data (`relationLoadStrategy: 'join'`) has the database
- * build a JSONB document per file and the client parse it back, about twice the time of these plain rows
- * (bench/results.json, "queries"). Column types come back as Prisma maps them (int8 → bigint, timestamptz →
- * Date), so files are exactly what `findFirst({ select: chatFileColumns })` gives.
+ * One round trip, the session check included: the statement starts from the session row (ACTIVE_SESSION_CTE,
+ * which also records its use at most once a minute), LEFT JOINs the chat with ownership in the join, then the
+ * chat's files. No row: the session ended. A row without a chat: a missing or foreign chat, or a path naming
+ * another user, all alike. A chat without files: one row of NULL file columns. The listing's hot path, so it
+ * is a named prepared statement on Prisma's pg adapter, and rows stay the arrays pg gives, with created_at
+ * already formatted as the JSON wants it (server/utils/prisma.ts; README, Performance).
  */
 export async function findChatFilesInSession(
   session: CookieSession,
   ownerId: string,
   chatId: number,
   t: SessionLifetimes = useSessionLifetimes(),
-  prisma: PrismaClient = usePrisma(),
-): Promise<(StoredChatFile & { chatId: number })[] | NoChatFiles> {
+  db: Database = useDatabase(),
+): Promise<ListedFile[] | NoChatFiles> {
   // Only whether the path names the session's own user goes to the database, not the path's text (which
   // may hold characters PostgreSQL text cannot, such as NUL).
-  const ownPath = ownerId === session.user.id
-  const rows = await prisma.$queryRaw<ListingRow[]>`
-    WITH ${activeSessionSql(session, t)}
-    SELECT c.id AS "chatId", f.id, f.chat_conversation_id AS "chatConversationId", f.name, f.size, f.type,
-           f.object_key AS "objectKey", f.created_at AS "createdAt"
-    FROM active_session s
-    LEFT JOIN chat_conversation c ON c.id = ${chatId} AND c.user_id = s.user_id AND ${ownPath}::boolean
-    LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
-    ORDER BY f.created_at, f.id`
+  const rows = await db.sql<ListedFile>(chatFilesInSession, [...sessionArgs(session, t), chatId, ownerId === session.user.id])
   if (rows.length === 0) return 'session-ended'
-  const first = rows[0]!
-  if (first.chatId === null) return 'chat-not-found'
-  if (first.id === null) return []
-  // Each row keeps its chatId column: copying 10,000 rows to drop it would cost more than it is worth.
-  return rows as (StoredChatFile & { chatId: number })[]
+  if (rows[0]![0] === null) return 'chat-not-found'
+  return rows[0]![1] === null ? [] : rows
+}
+
+/** The contract's ChatFile for a listed file and its download URL. */
+export function listedChatFile([chatId, id, name, size, type, , createdAt]: ListedFile, url: string): ChatFile {
+  return { id, chat_conversation_id: chatId, name, size: Number(size), type, created_at: createdAt, url }
 }
 
 /** The contract's ChatFile for a stored row and its download URL. */

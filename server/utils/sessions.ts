@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { H3Event } from 'h3'
 import type { User } from '#auth-utils'
 import type { SessionInfo } from '#shared/types/api'
-import { Prisma } from '../generated/prisma/client'
 import type { PrismaClient } from '../generated/prisma/client'
 import { SESSION_TOUCH_INTERVAL, sessionCookieName } from './config'
 import { signInRequired } from './errors'
-import { usePrisma } from './prisma'
+import { preparedStatement, useDatabase, usePrisma } from './prisma'
+import type { ArgTypes, Database } from './prisma'
 import { clientAddress, useRequestSettings } from './requests'
 
 // Sessions recorded server-side. The sealed `neptun-session` cookie (nuxt-auth-utils) carries the session's id
@@ -38,26 +38,34 @@ export function useSessionLifetimes(): SessionLifetimes {
 }
 
 /**
- * SQL for a WITH clause: `active_session(id, user_id)` holds the session if it may be used now, and a
+ * SQL text for a WITH clause: `active_session(id, user_id)` holds the session if it may be used now, and a
  * data-modifying `touched` moves its last_seen_at forward, but only when it is over a minute old: a
  * WHERE that usually matches nothing, so concurrent requests on one cookie do not queue on the row's lock.
- * Part of the statement that needs it, so checking a session costs no round trip of its own.
+ * Part of the statement that needs it, so checking a session costs no round trip of its own. Parameters:
+ * $1 session id, $2 its user's id, $3 NUXT_SESSION_MAX_AGE, $4 NUXT_SESSION_IDLE_TIMEOUT (`sessionArgs`).
  */
-export function activeSessionSql(session: CookieSession, t: SessionLifetimes): Prisma.Sql {
-  return Prisma.sql`active_session AS (
-      SELECT id, user_id FROM user_session
-      WHERE id = ${session.id} AND user_id = ${session.user.id} AND revoked_at IS NULL
-        AND created_at > now() - ${t.maxAge}::int * interval '1 second'
-        AND last_seen_at > now() - ${t.idleTimeout}::int * interval '1 second'
-    ), touched AS (
-      UPDATE user_session u SET last_seen_at = now() FROM active_session a
-      WHERE u.id = a.id AND u.last_seen_at < now() - ${SESSION_TOUCH_INTERVAL}::int * interval '1 second'
-    )`
-}
+export const ACTIVE_SESSION_CTE = `active_session AS (
+    SELECT id, user_id FROM user_session
+    WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
+      AND created_at > now() - $3::int * interval '1 second'
+      AND last_seen_at > now() - $4::int * interval '1 second'
+  ), touched AS (
+    UPDATE user_session u SET last_seen_at = now() FROM active_session a
+    WHERE u.id = a.id AND u.last_seen_at < now() - interval '${SESSION_TOUCH_INTERVAL} seconds'
+  )`
+
+/** The arguments ACTIVE_SESSION_CTE takes, and their types. */
+export const sessionArgs = (session: CookieSession, t: SessionLifetimes) => [session.id, session.user.id, t.maxAge, t.idleTimeout]
+export const sessionArgTypes = [
+  { scalarType: 'string', arity: 'scalar' }, { scalarType: 'string', arity: 'scalar' },
+  { scalarType: 'int', arity: 'scalar' }, { scalarType: 'int', arity: 'scalar' },
+] as const satisfies ArgTypes
+
+const sessionActive = preparedStatement('session_active', `WITH ${ACTIVE_SESSION_CTE} SELECT id FROM active_session`, sessionArgTypes)
 
 /** Whether the database still accepts the session; one round trip (it also records the session's use). */
-export async function isSessionActive(session: CookieSession, t: SessionLifetimes = useSessionLifetimes(), prisma: PrismaClient = usePrisma()): Promise<boolean> {
-  const rows = await prisma.$queryRaw<{ id: string }[]>`WITH ${activeSessionSql(session, t)} SELECT id FROM active_session`
+export async function isSessionActive(session: CookieSession, t: SessionLifetimes = useSessionLifetimes(), db: Database = useDatabase()): Promise<boolean> {
+  const rows = await db.sql<[string]>(sessionActive, sessionArgs(session, t))
   return rows.length > 0
 }
 

@@ -1,33 +1,33 @@
 import { randomUUID } from 'node:crypto'
-import { PrismaPg } from '@prisma/adapter-pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { migrate } from '../../../prisma/migrate'
-import { PrismaClient } from '../../../server/generated/prisma/client'
-import { chatFileColumns, findChatFilesInSession } from '../../../server/utils/chats'
+import { findChatFilesInSession, listedChatFile } from '../../../server/utils/chats'
+import { createDatabase } from '../../../server/utils/prisma'
+import type { Database } from '../../../server/utils/prisma'
 import type { CookieSession } from '../../../server/utils/sessions'
 import { createScratchDatabase } from '../../helpers/scratch-db'
 import type { ScratchDatabase } from '../../helpers/scratch-db'
 
-// "One database round trip per request, the session check included": findChatFilesInSession, counted with
-// Prisma's own query events, on a database of this file's own.
+// "One database round trip per request, the session check included": findChatFilesInSession, counted where
+// every statement leaves for PostgreSQL (pg's Client#query, which Prisma's adapter and pg's Pool both call),
+// on a database of this file's own.
 
-/** A client that reports every SQL statement it sends as a `query` event. */
-function tracingClient(url: string) {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 2 }), log: [{ emit: 'event', level: 'query' }] })
-}
+let scratch: ScratchDatabase
+let db: Database
+let prisma: Database['prisma']
 
-let db: ScratchDatabase
-let prisma: ReturnType<typeof tracingClient>
-const queries: string[] = []
-
-/** What the call did: its result and the SQL statements Prisma sent for it. */
+/** What the call did: its result and the SQL statements sent to the database meanwhile. */
 async function traced<T>(fn: () => Promise<T>) {
-  // Events are emitted after the query returns; let any stray ones from earlier calls land first.
-  await new Promise(resolve => setImmediate(resolve))
-  queries.length = 0
-  const result = await fn()
-  await new Promise(resolve => setImmediate(resolve))
-  return { result, queries: [...queries] }
+  const spy = vi.spyOn(pg.Client.prototype, 'query')
+  try {
+    const result = await fn()
+    const queries = spy.mock.calls.map(([query]) => typeof query === 'string' ? query : (query as { text: string }).text)
+    return { result, queries }
+  }
+  finally {
+    spy.mockRestore()
+  }
 }
 
 let alice: string, bob: string
@@ -45,14 +45,14 @@ async function session(userId: string, ages: { createdSecondsAgo?: number, lastS
 }
 
 /** The listing for `s` on `owner`'s chat, as the route asks for it. */
-const list = (s: CookieSession, owner: string, chat: number) => findChatFilesInSession(s, owner, chat, lifetimes, prisma)
-const names = (result: Awaited<ReturnType<typeof list>>) => Array.isArray(result) ? result.map(f => f.name) : result
+const list = (s: CookieSession, owner: string, chat: number) => findChatFilesInSession(s, owner, chat, lifetimes, db)
+const names = (result: Awaited<ReturnType<typeof list>>) => Array.isArray(result) ? result.map(f => f[2]) : result
 
 beforeAll(async () => {
-  db = await createScratchDatabase()
-  await migrate(db.url)
-  prisma = tracingClient(db.url)
-  prisma.$on('query', e => queries.push(e.query))
+  scratch = await createScratchDatabase()
+  await migrate(scratch.url)
+  db = createDatabase(scratch.url, { max: 2 })
+  prisma = db.prisma
   alice = (await prisma.user.create({ data: { email: `alice-${randomUUID()}@example.com`, passwordHash: 'x' } })).id
   bob = (await prisma.user.create({ data: { email: `bob-${randomUUID()}@example.com`, passwordHash: 'x' } })).id
   withFiles = (await prisma.chatConversation.create({ data: { userId: alice, name: 'files' } })).id
@@ -74,24 +74,37 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prisma?.$disconnect()
-  await db?.drop()
+  await scratch?.drop()
 })
 
 describe('findChatFilesInSession: one database round trip, the session check included', () => {
-  it('a chat with files: exactly one query, the completed files oldest first, as Prisma types them', async () => {
+  it('a chat with files: exactly one query, the completed files oldest first, the columns the JSON needs', async () => {
     const { result, queries } = await traced(() => list(aliceSession, alice, withFiles))
     expect(queries).toHaveLength(1)
     expect(names(result)).toEqual(['a.txt', 'b1.txt', 'b2.txt', 'c.txt'])
-    // The same rows a plain Prisma read of the same columns gives: ids, bigint size, Date created_at, object keys.
+    // The same files a plain Prisma read gives: ids, the size in full, created_at exactly as toISOString writes it.
     const expected = await prisma.chatConversationFile.findMany({
       where: { chatConversationId: withFiles, completedAt: { not: null } },
-      select: chatFileColumns,
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     })
-    expect(result).toStrictEqual(expected.map(f => ({ chatId: withFiles, ...f })))
-    const files = result as typeof expected
-    expect(files[0]!.size).toBe(9_007_199_254_740_991n)
-    expect(files[0]!.createdAt).toEqual(new Date(t0))
+    expect(result).toStrictEqual(expected.map(f => [withFiles, f.id, f.name, String(f.size), f.type, f.objectKey, f.createdAt.toISOString()]))
+    const first = listedChatFile((result as Exclude<typeof result, string>)[0]!, 'https://s3.example/x')
+    expect(first).toStrictEqual({ id: expected[0]!.id, chat_conversation_id: withFiles, name: 'a.txt', size: 9_007_199_254_740_991, type: 'text/plain', created_at: new Date(t0).toISOString(), url: 'https://s3.example/x' })
+  })
+
+  it('created_at keeps its milliseconds, and reads the same whatever the database session\'s time zone', async () => {
+    const chat = (await prisma.chatConversation.create({ data: { userId: alice, name: 'times' } })).id
+    const at = new Date(Date.UTC(1999, 11, 31, 23, 59, 59, 7))
+    await prisma.chatConversationFile.create({ data: { chatConversationId: chat, name: 't', type: 'text/plain', size: 1n, objectKey: `chats/${chat}/${randomUUID()}`, createdAt: at } })
+    await prisma.$executeRawUnsafe(`ALTER DATABASE "${new URL(scratch.url).pathname.slice(1)}" SET timezone TO 'Asia/Kathmandu'`)
+    const other = createDatabase(scratch.url, { max: 1 })
+    try {
+      const rows = await findChatFilesInSession(aliceSession, alice, chat, lifetimes, other)
+      expect((rows as Exclude<typeof rows, string>)[0]![6]).toBe('1999-12-31T23:59:59.007Z')
+    }
+    finally {
+      await other.prisma.$disconnect()
+    }
   })
 
   it('an empty chat: exactly one query, an empty list', async () => {

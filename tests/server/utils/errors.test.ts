@@ -130,6 +130,20 @@ describe('databaseUnavailableReason', () => {
     }
   })
 
+  it('recognises the error Prisma\'s pg adapter throws for a statement run on it directly, and as h3 wraps it', async () => {
+    const { createDatabase, preparedStatement } = await import('../../../server/utils/prisma')
+    const db = createDatabase('postgresql://app:s3cret-pw@127.0.0.1:9/none', { max: 1 })
+    try {
+      const error = await db.sql(preparedStatement('errors_test_one', 'SELECT 1', []), []).catch((e: unknown) => e)
+      expect(databaseUnavailableReason(error)).toBe('DatabaseNotReachable')
+      // A handler's throw becomes an H3Error whose cause is the adapter's own cause, `{kind, host, port}`.
+      expect(databaseUnavailableReason(createError(error as Error))).toBe('DatabaseNotReachable')
+    }
+    finally {
+      await db.prisma.$disconnect()
+    }
+  })
+
   it('recognises driver and server codes for connections refused, dropped or not yet accepted', () => {
     expect(databaseUnavailableReason(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED')
     expect(databaseUnavailableReason({ code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'ConnectionClosed' } } } })).toBe('P2010 ConnectionClosed')

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../../prisma/migrate'
-import { createPrismaClient } from '../../../server/utils/prisma'
+import { createDatabase } from '../../../server/utils/prisma'
+import type { Database } from '../../../server/utils/prisma'
 import { changePasswordKeepingSession, deleteEndedSessions, isSessionActive, listActiveSessions, revokeSessionOfUser, revokeUserSessions } from '../../../server/utils/sessions'
 import type { CookieSession } from '../../../server/utils/sessions'
 import { createScratchDatabase } from '../../helpers/scratch-db'
@@ -10,13 +11,15 @@ import type { ScratchDatabase } from '../../helpers/scratch-db'
 // Session rows and what they allow, on a database of this file's own.
 
 let db: ScratchDatabase
-let prisma: ReturnType<typeof createPrismaClient>
+let database: Database
+let prisma: Database['prisma']
 const t = { maxAge: 3600, idleTimeout: 600 }
 
 beforeAll(async () => {
   db = await createScratchDatabase()
   await migrate(db.url)
-  prisma = createPrismaClient(db.url, { max: 4 })
+  database = createDatabase(db.url, { max: 4 })
+  prisma = database.prisma
 })
 
 afterAll(async () => {
@@ -35,7 +38,7 @@ async function session(userId: string, ages: { created?: number, seen?: number, 
   return { id, user: { id: userId, email: '' } }
 }
 
-const active = (s: CookieSession) => isSessionActive(s, t, prisma)
+const active = (s: CookieSession) => isSessionActive(s, t, database)
 
 describe('isSessionActive', () => {
   it('accepts a live session and refuses a revoked, idle, expired, unknown or someone else\'s one', async () => {

@@ -1,4 +1,4 @@
-import type { GetChatFilesResponse } from '#shared/types/api'
+import type { ChatFile, GetChatFilesResponse } from '#shared/types/api'
 
 // OpenAPI, exactly as the contract (../shared/spec/chat-files-endpoint.md) says; shared components are in
 // server/api/[...path].ts. A build-time macro: keep the argument a plain literal.
@@ -63,5 +63,9 @@ export default defineEventHandler(async (event) => {
   await storageCredentialsReady()
   // The URLs are personal and expire: no shared or stored copies.
   setResponseHeader(event, 'cache-control', 'private, no-store')
-  return { chatFiles: files.map(file => toChatFile(file, presignDownload(file))) } satisfies GetChatFilesResponse
+  const presigner = usePresigner()
+  const settings = useS3Settings()
+  // GetChatFilesResponse, written out as it is built (server/utils/json-list.ts).
+  return sendJsonList(event, 'chatFiles' satisfies keyof GetChatFilesResponse, files, (file): ChatFile =>
+    listedChatFile(file, presignDownload({ objectKey: file[5], name: file[2], type: file[4] }, presigner, settings)))
 })
