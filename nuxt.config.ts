@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defaultSessionMaxAge, s3Defaults, sessionCookieName, uploadDefaults } from './server/utils/config'
+import { uiIcons } from './shared/utils/icons'
 
 const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version?: string }).version
 
@@ -12,7 +13,25 @@ export default defineNuxtConfig({
   devtools: { enabled: false },
   telemetry: false,
 
-  modules: ['nuxt-auth-utils', '~~/modules/local-services'],
+  modules: ['@nuxt/ui', 'nuxt-auth-utils', '~~/modules/local-services'],
+
+  app: {
+    head: {
+      htmlAttrs: { lang: 'en' },
+      link: [{ rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
+    },
+  },
+  css: ['~/assets/css/main.css'],
+
+  // Nuxt UI, fully offline: the system's fonts (no @nuxt/fonts), light and dark from the system's setting in
+  // CSS alone (no color-mode module, so no inline script), icons bundled into the client from @iconify-json.
+  ui: { fonts: false, colorMode: false, theme: { colors: ['primary', 'neutral', 'success', 'warning', 'error', 'info'] } },
+  icon: {
+    provider: 'none',
+    fallbackToApi: false,
+    serverBundle: false,
+    clientBundle: { scan: true, icons: uiIcons },
+  },
 
   runtimeConfig: {
     session: {
@@ -34,6 +53,8 @@ export default defineNuxtConfig({
 
   nitro: {
     experimental: { openAPI: true, tasks: true },
+    // Scripts, styles and the API reference's bundle are served precompressed (brotli and gzip).
+    compressPublicAssets: { gzip: true, brotli: true },
     // The OpenAPI 3.1 document, built from each route file's defineRouteMeta and served by the production
     // server too; pages/api-reference.vue renders it. Nitro's Scalar and Swagger UIs load their scripts
     // from CDNs, so they are off: the reference must work offline.

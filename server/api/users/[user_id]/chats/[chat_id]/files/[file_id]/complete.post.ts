@@ -39,5 +39,6 @@ export default defineEventHandler(async (event) => {
   }
 
   const done = await markFileCompleted(file.id)
+  scheduleThumbnails([done])
   return { chatFile: toChatFile(done, presignDownload(done)) } satisfies ChatFileResponse
 })
