@@ -30,7 +30,7 @@ export default defineNuxtConfig({
     provider: 'none',
     fallbackToApi: false,
     serverBundle: false,
-    clientBundle: { scan: true, icons: uiIcons },
+    clientBundle: { scan: true, icons: uiIcons.map(name => name.replace(/^i-lucide-/, 'lucide:')) },
   },
 
   runtimeConfig: {
