@@ -22,6 +22,8 @@ export default defineNuxtConfig({
     },
   },
   css: ['~/assets/css/main.css'],
+  // Styles as a stylesheet file (cached, served compressed) rather than inlined into every HTML response.
+  features: { inlineStyles: false },
 
   // Nuxt UI, fully offline: the system's fonts (no @nuxt/fonts), light and dark from the system's setting in
   // CSS alone (no color-mode module, so no inline script), icons bundled into the client from @iconify-json.
