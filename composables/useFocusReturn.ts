@@ -1,3 +1,5 @@
+import { watch } from 'vue'
+import type { Ref } from 'vue'
 /**
  * Gives focus back to where it was when a dialog opened (dialogs opened from code have no trigger for the
  * dialog library to return to). `fallback` is asked when that element is gone, e.g. a deleted row's button.

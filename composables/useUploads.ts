@@ -1,3 +1,5 @@
+import { reactive, ref, toValue } from 'vue'
+import type { MaybeRefOrGetter } from 'vue'
 import type { ChatFile, ChatFileResponse, CreateUploadResponse, UploadLimitsResponse, UploadTicket } from '#shared/types/api'
 import { formatBytes, isTypeAllowed } from '#shared/utils/files'
 

@@ -38,7 +38,7 @@ beforeAll(async () => {
     for (let i = start; i < start + 10; i++) {
       const body = variants[i % variants.length]!
       photoBytes += body.length
-      form.append('file', new Blob([body], { type: 'image/jpeg' }), `IMG_${String(4000 + i)}.jpg`)
+      form.append('file', new Blob([new Uint8Array(body)], { type: 'image/jpeg' }), `IMG_${String(4000 + i)}.jpg`)
     }
     // Through the same route curl uses: thumbnails are made right after the upload is confirmed.
     const res = await fetch(`/api/users/${user.id}/chats/${chat.id}/files`, { method: 'POST', headers: { cookie: user.cookie }, body: form })

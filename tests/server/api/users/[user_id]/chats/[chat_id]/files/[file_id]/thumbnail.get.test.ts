@@ -45,7 +45,7 @@ describe('GET /api/users/[user_id]/chats/[chat_id]/files/[file_id]/thumbnail', (
     const user = await signUpUser()
     const chat = await services.prisma.chatConversation.create({ data: { userId: user.id, name: 'c' } })
     const form = new FormData()
-    form.append('file', new Blob([await demoPhoto(800, 600, 1)], { type: 'image/jpeg' }), 'lake.jpg')
+    form.append('file', new Blob([new Uint8Array(await demoPhoto(800, 600, 1))], { type: 'image/jpeg' }), 'lake.jpg')
     form.append('file', new Blob(['plain text']), 'notes.txt')
     const res = await fetch(`/api/users/${user.id}/chats/${chat.id}/files`, { method: 'POST', headers: { cookie: user.cookie }, body: form })
     expect(res.status).toBe(201)
