@@ -23,7 +23,8 @@ const services = useServices()
 let page: Page
 let chatPath: string
 beforeAll(async () => {
-  const user = await signUpUser()
+  // A readable address: these screenshots are the README's.
+  const user = await signUpUser(`ada.${Date.now().toString(36)}@example.com`)
   await createChatWithFiles(services, user.id, [], 'Empty chat')
   const { chat } = await createChatWithFiles(services, user.id, [
     { name: 'Hills at dawn.jpg', type: 'image/jpeg', body: await demoPhoto(1200, 800, 0) },

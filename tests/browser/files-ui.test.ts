@@ -135,7 +135,7 @@ describe('web UI', () => {
     for (const detail of uploading) expect(detail).toMatch(/^[\d.]+ (B|KiB|MiB) of [\d.]+ (B|KiB|MiB) · \d{1,3} %( · [\d.]+ (B|KiB|MiB)\/s)?( · (under a second|\d+ s|\d+ min) left)?$/)
     expect(uploading.some(d => /\/s · .* left$/.test(d))).toBe(true)
     expect(navigations).toEqual([])
-    await announced('Uploaded “big-notes.txt”')
+    await announced('Uploaded 3 files')
     expect(await page.getByTestId('chat-summary').innerText()).toMatch(/^3 files · \d/)
 
     // The photo has a small thumbnail, loaded lazily; the others their type's icon.
@@ -174,6 +174,7 @@ describe('web UI', () => {
     await snap(page, '07-upload-failed')
     await page.getByRole('button', { name: 'Retry flaky.txt' }).click()
     await page.getByRole('button', { name: 'Preview flaky.txt' }).waitFor()
+    await announced('Uploaded “flaky.txt”')
     await page.getByTestId('upload-queue').waitFor({ state: 'detached' })
     await page.unrouteAll({ behavior: 'ignoreErrors' })
 

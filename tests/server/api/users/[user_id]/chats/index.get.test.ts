@@ -28,7 +28,8 @@ describe('GET /api/users/[user_id]/chats', () => {
 
   it('counts each chat\'s completed files and takes the newest one as its last activity', async () => {
     const alice = await signUpUser()
-    const t = Date.UTC(2025, 0, 1)
+    // Recent times: a pending upload older than an hour would be the sweep's (tests share the database).
+    const t = Date.now() - 10 * 60_000
     const chat = await prisma.chatConversation.create({ data: { userId: alice.id, name: 'with files', createdAt: new Date(t) } })
     const file = (n: number, completed: boolean) => ({ chatConversationId: chat.id, name: `f${n}.txt`, size: 1, type: 'text/plain', objectKey: `chats/${chat.id}/count-${n}-${Date.now()}`, createdAt: new Date(t + n * 60_000), completedAt: completed ? new Date(t + n * 60_000) : null })
     // Two completed files; a newer pending upload counts for nothing yet.
