@@ -26,11 +26,13 @@ beforeAll(async () => {
   // A readable address: these screenshots are the README's.
   const user = await signUpUser(`ada.${Date.now().toString(36)}@example.com`)
   await createChatWithFiles(services, user.id, [], 'Empty chat')
+  const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000)
   const { chat } = await createChatWithFiles(services, user.id, [
-    { name: 'Hills at dawn.jpg', type: 'image/jpeg', body: await demoPhoto(1200, 800, 0) },
-    { name: 'Quarterly report.pdf', type: 'application/pdf', body: tinyPdf('Quarterly report') },
-    { name: 'Evening by the lake.jpg', type: 'image/jpeg', body: await demoPhoto(1200, 800, 1) },
-    { name: 'Meeting notes – Grüße ☕.txt', type: 'text/plain', body: 'Notes\n' },
+    { name: 'Itinerary.pdf', type: 'application/pdf', body: tinyPdf('Itinerary'), createdAt: ago(9 * 24 * 60) },
+    { name: 'Hills at dawn.jpg', type: 'image/jpeg', body: await demoPhoto(1200, 800, 0), createdAt: ago(3 * 24 * 60) },
+    { name: 'Budget.csv', type: 'text/csv', body: 'item,cost\ntrain,120\n', createdAt: ago(26 * 60) },
+    { name: 'Evening by the lake.jpg', type: 'image/jpeg', body: await demoPhoto(1200, 800, 1), createdAt: ago(5 * 60) },
+    { name: 'Packing list – Grüße ☕.txt', type: 'text/plain', body: 'Notes\n', createdAt: ago(12) },
   ], 'Holiday photos and plans')
   chatPath = `/chats/${chat.id}`
   page = await createPage()
@@ -82,7 +84,7 @@ describe('accessibility and looks of every page', () => {
     await page.keyboard.press('Escape')
     await page.getByRole('dialog').waitFor({ state: 'detached' })
 
-    await page.getByRole('button', { name: 'More actions for Quarterly report.pdf' }).click()
+    await page.getByRole('button', { name: 'More actions for Itinerary.pdf' }).click()
     await page.getByRole('menuitem', { name: 'Delete' }).click()
     await page.getByRole('dialog', { name: 'Delete this file?' }).waitFor()
     expect(await snapAndCheck(page, 'a11y-confirm-delete')).toEqual({})
