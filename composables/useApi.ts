@@ -11,6 +11,9 @@ export const apiPaths = {
   download: (userId: string, chatId: number | string, fileId: number) => `${apiPaths.file(userId, chatId, fileId)}/download`,
   thumbnail: (userId: string, chatId: number | string, fileId: number) => `${apiPaths.file(userId, chatId, fileId)}/thumbnail`,
   uploadLimits: () => '/api/upload-limits',
+  login: () => '/api/auth/login',
+  signUp: () => '/api/auth/sign-up',
+  logout: () => '/api/auth/logout',
 }
 
 /**
