@@ -311,7 +311,9 @@ describe('web UI', () => {
     await snap(page, '11-confirm-delete')
     await page.getByTestId('confirm-button').click()
     await announced('Deleted “Hills at dawn.jpg”')
-    await page.getByRole('dialog').filter({ hasNot: page.getByText('Hills at dawn.jpg', { exact: true }) }).first().waitFor()
+    // The confirmation is gone (its closing animation too); the preview shows another file.
+    await confirm.waitFor({ state: 'detached' })
+    await page.getByRole('dialog').filter({ hasNot: page.getByText('Hills at dawn.jpg', { exact: true }) }).waitFor()
     await page.keyboard.press('Escape')
     await page.getByRole('dialog').waitFor({ state: 'detached' })
     expect(await rowNames()).not.toContain('Hills at dawn.jpg')
