@@ -22,6 +22,8 @@ const services = useServices()
 
 let page: Page
 let chatPath: string
+/** Every origin the pages asked for anything (the API reference's renderer included). */
+const origins = new Set<string>()
 beforeAll(async () => {
   // A readable address: these screenshots are the README's.
   const user = await signUpUser(`ada.${Date.now().toString(36)}@example.com`)
@@ -37,6 +39,10 @@ beforeAll(async () => {
   chatPath = `/chats/${chat.id}`
   page = await createPage()
   page.setDefaultTimeout(15_000)
+  page.context().on('request', (request) => {
+    const { protocol, origin } = new URL(request.url())
+    if (protocol === 'http:' || protocol === 'https:') origins.add(origin)
+  })
   await page.context().addCookies([{ name: 'neptun-session', value: user.cookie.split('=').slice(1).join('='), url: url('/') }])
 })
 afterAll(async () => {
@@ -101,5 +107,9 @@ describe('accessibility and looks of every page', () => {
     await open(page, '/chats/2147483000')
     await page.getByTestId('error-page').waitFor()
     expect(await snapAndCheck(page, 'a11y-chat-not-found', { phone: true })).toEqual({})
+  })
+
+  it('asked nothing of any host but the app and the storage', () => {
+    expect([...origins].sort()).toEqual([new URL(url('/')).origin, new URL(appEnv().NUXT_S3_ENDPOINT!).origin].sort())
   })
 })

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { createPage, setup } from '@nuxt/test-utils/e2e'
+import { createPage, setup, url } from '@nuxt/test-utils/e2e'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPhoto } from '../../prisma/seed'
@@ -29,9 +29,15 @@ const files = [
 ]
 
 let page: Page
+/** Every origin a page of this test asked for anything. */
+const origins = new Set<string>()
 beforeAll(async () => {
   photo = await demoPhoto(1200, 800, 0)
   page = await createPage()
+  page.context().on('request', (request) => {
+    const { protocol, origin } = new URL(request.url())
+    if (protocol === 'http:' || protocol === 'https:') origins.add(origin)
+  })
   // Fail a step with playwright's own message (what it waited for) rather than a bare test timeout.
   page.setDefaultTimeout(15_000)
 })
@@ -433,5 +439,10 @@ describe('web UI', () => {
     await announced('Chat “Renamed chat” deleted')
     await snap(page, '19-chat-deleted')
     await logOut()
+  })
+
+  it('asked nothing of any host but the app and the storage: no fonts, icons or scripts from elsewhere', () => {
+    const storage = new URL(appEnv().NUXT_S3_ENDPOINT!).origin
+    expect([...origins].sort()).toEqual([new URL(url('/')).origin, storage].sort())
   })
 })
