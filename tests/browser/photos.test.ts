@@ -59,13 +59,13 @@ interface Measurement {
   imagesLoaded: number
   /** Bytes on the wire for images (encoded, headers included), after scrolling through the whole list. */
   imageBytes: number
-  /** Width × height × 4 of every image loaded: the pixels the browser holds when it keeps them decoded. */
+  /** Width × height × 4 of every image loaded: the pixels the browser would hold to keep them all decoded. */
   decodedBytes: number
   /** From the start of navigation until the images in the first screen are loaded and decoded (over loopback: bytes cost no time here, see firstScreenBytes). */
   firstScreenMs: number
   /** Image bytes loaded by then (lazy images near the first screen included). */
   firstScreenBytes: number
-  /** Until every image of the list is loaded and decoded, scrolling to the end. */
+  /** Until every image of the list is loaded, scrolling to the end a screen at a time (each shown). */
   allMs: number
   /** Resident memory of the browser's renderer and GPU processes, after the list, less before it. */
   browserRssGrowthBytes: number | null
@@ -109,26 +109,29 @@ async function measure(mode: 'thumbnails' | 'originals'): Promise<Measurement> {
 
   await p.goto(url(chatPath))
   await p.getByTestId('file-row').first().waitFor()
-  const settled = (all: boolean) => p.evaluate(async (all) => {
+  // The images in the window, loaded and decoded: what a person sees.
+  const settled = () => p.evaluate(async () => {
     const inView = (img: HTMLImageElement) => {
       const r = img.getBoundingClientRect()
       return r.bottom > 0 && r.top < innerHeight
     }
-    const wanted = [...document.querySelectorAll<HTMLImageElement>('[data-testid="thumbnail"]')].filter(img => all || inView(img))
+    const wanted = [...document.querySelectorAll<HTMLImageElement>('[data-testid="thumbnail"]')].filter(inView)
     await Promise.all(wanted.map(img => img.decode().catch(() => {})))
     return performance.now()
-  }, all)
-  const firstScreenMs = await settled(false)
+  })
+  const firstScreenMs = await settled()
   const firstScreenBytes = imageBytes
   await snap(p, `photos-${mode}-first-screen`)
-  // Scroll to the end, a screen at a time, so every lazy image is requested.
-  await p.evaluate(async () => {
-    for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
-      scrollTo(0, y)
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
+  // Scroll to the end a screen at a time, as a person would, each screen shown before the next.
+  const screens = await p.evaluate(() => Math.ceil(document.documentElement.scrollHeight / innerHeight))
+  for (let i = 1; i <= screens; i++) {
+    await p.evaluate(i => scrollTo(0, i * innerHeight), i)
+    await settled()
+  }
+  const allMs = await p.evaluate(async () => {
+    await Promise.all([...document.querySelectorAll<HTMLImageElement>('[data-testid="thumbnail"]')].map(img => (img.complete ? null : new Promise(resolve => img.addEventListener('load', resolve, { once: true })))))
+    return performance.now()
   })
-  const allMs = await settled(true)
   const result = await p.evaluate(() => {
     const loaded = [...document.querySelectorAll<HTMLImageElement>('[data-testid="thumbnail"]')].filter(img => img.complete && img.naturalWidth > 0)
     return { imagesLoaded: loaded.length, decodedBytes: loaded.reduce((sum, img) => sum + img.naturalWidth * img.naturalHeight * 4, 0) }
