@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defaultSessionIdleTimeout, defaultSessionMaxAge, requestDefaults, s3Defaults, sessionCookieName, throttleDefaults, uploadDefaults } from './server/utils/config'
 import { apiHeaders, staticHeaders } from './server/utils/security-headers'
+import { uiIcons } from './shared/utils/icons'
 
 const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version?: string }).version
 
@@ -14,7 +15,27 @@ export default defineNuxtConfig({
   telemetry: false,
 
   // node-support first: it speaks before anything loads the AWS SDK.
-  modules: ['~~/modules/node-support', 'nuxt-auth-utils', '~~/modules/local-services'],
+  modules: ['~~/modules/node-support', '@nuxt/ui', 'nuxt-auth-utils', '~~/modules/local-services'],
+
+  app: {
+    head: {
+      htmlAttrs: { lang: 'en' },
+      link: [{ rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
+    },
+  },
+  css: ['~/assets/css/main.css'],
+  // Styles as a stylesheet file (cached, served compressed) rather than inlined into every HTML response.
+  features: { inlineStyles: false },
+
+  // Nuxt UI, fully offline: the system's fonts (no @nuxt/fonts), light and dark from the system's setting in
+  // CSS alone (no color-mode module, so no inline script), icons bundled into the client from @iconify-json.
+  ui: { fonts: false, colorMode: false, theme: { colors: ['primary', 'neutral', 'success', 'warning', 'error', 'info'] } },
+  icon: {
+    provider: 'none',
+    fallbackToApi: false,
+    serverBundle: false,
+    clientBundle: { scan: true, icons: uiIcons.map(name => name.replace(/^i-lucide-/, 'lucide:')) },
+  },
 
   runtimeConfig: {
     session: {
@@ -50,6 +71,8 @@ export default defineNuxtConfig({
 
   nitro: {
     experimental: { openAPI: true, tasks: true },
+    // Scripts, styles and the API reference's bundle are served precompressed (brotli and gzip).
+    compressPublicAssets: { gzip: true, brotli: true },
     // The OpenAPI 3.1 document, built from each route file's defineRouteMeta and served by the production
     // server too; pages/api-reference.vue renders it. Nitro's Scalar and Swagger UIs load their scripts
     // from CDNs, so they are off: the reference must work offline.

@@ -15,7 +15,9 @@ export default defineConfig({
     execArgv: ['--import', fileURLToPath(new URL('./tests/support/resolve-localhost.mjs', import.meta.url))],
     testTimeout: process.env.CHAT_FILES_BROWSER_TESTS ? 60_000 : 30_000,
     hookTimeout: 120_000,
-    // End-to-end files each start a production server; two at a time suit a 2-core machine.
+    // End-to-end files each start a production server; two at a time suit a 2-core machine. Browser files run
+    // one at a time: each drives Chromium, and the photo measurement must not share the machine with another.
     maxWorkers: 2,
+    fileParallelism: !process.env.CHAT_FILES_BROWSER_TESTS,
   },
 })

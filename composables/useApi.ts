@@ -9,7 +9,11 @@ export const apiPaths = {
   uploads: (userId: string, chatId: number | string) => `${apiPaths.files(userId, chatId)}/uploads`,
   complete: (userId: string, chatId: number | string, fileId: number) => `${apiPaths.file(userId, chatId, fileId)}/complete`,
   download: (userId: string, chatId: number | string, fileId: number) => `${apiPaths.file(userId, chatId, fileId)}/download`,
+  thumbnail: (userId: string, chatId: number | string, fileId: number) => `${apiPaths.file(userId, chatId, fileId)}/thumbnail`,
   uploadLimits: () => '/api/upload-limits',
+  login: () => '/api/auth/login',
+  signUp: () => '/api/auth/sign-up',
+  logout: () => '/api/auth/logout',
 }
 
 /**

@@ -17,7 +17,10 @@ export async function useChatFiles(userId: MaybeRefOrGetter<string>, chatId: May
   const downloadLink = (fileId: number, disposition?: 'attachment') =>
     apiPaths.download(toValue(userId), toValue(chatId), fileId) + (disposition ? `?disposition=${disposition}` : '')
 
-  return { ...request, remove, downloadLink }
+  /** A small rendition of an image (redirects to storage; 404 for files without one). */
+  const thumbnailLink = (fileId: number) => apiPaths.thumbnail(toValue(userId), toValue(chatId), fileId)
+
+  return { ...request, remove, downloadLink, thumbnailLink }
 }
 
 /** The same request for code outside components (stores, plugins, scripts run in Nuxt). */

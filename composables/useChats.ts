@@ -1,7 +1,7 @@
 import type { FetchError } from 'ofetch'
 import type { ApiError, ChatResponse, GetChatsResponse } from '#shared/types/api'
 /**
- * The session user's chats, newest first, with create, rename and delete kept in step with the list.
+ * The session user's chats (newest first, each with its file count and last activity), with create, rename and delete kept in step with the list.
  * Await it in setup: the list is then rendered on the server.
  */
 export async function useChats(userId: MaybeRefOrGetter<string>) {
@@ -14,13 +14,13 @@ export async function useChats(userId: MaybeRefOrGetter<string>) {
 
   async function create(name: string) {
     const { chat } = await api<ChatResponse>(apiPaths.chats(toValue(userId)), { method: 'POST', body: { name } })
-    request.data.value = { chats: [chat, ...chats()] }
+    request.data.value = { chats: [{ ...chat, file_count: 0, last_activity_at: chat.created_at }, ...chats()] }
     return chat
   }
 
   async function rename(chatId: number, name: string) {
     const { chat } = await api<ChatResponse>(apiPaths.chat(toValue(userId), chatId), { method: 'PATCH', body: { name } })
-    request.data.value = { chats: chats().map(c => (c.id === chat.id ? chat : c)) }
+    request.data.value = { chats: chats().map(c => (c.id === chat.id ? { ...c, ...chat } : c)) }
     return chat
   }
 

@@ -3,6 +3,7 @@ const publicPaths = ['/login', '/sign-up', '/api-reference']
 
 export default defineNuxtRouteMiddleware((to) => {
   const { loggedIn } = useUserSession()
-  if (publicPaths.includes(to.path) || loggedIn.value) return
+  // A path no page answers is a 404 for everyone: signing in would not make it exist.
+  if (publicPaths.includes(to.path) || loggedIn.value || to.matched.length === 0) return
   return navigateTo({ path: '/login', query: { redirect: to.fullPath } })
 })

@@ -16,12 +16,52 @@ export const seedEmails = ['alice@example.com', 'bob@example.com'] as const
 
 interface SeedFile { name: string, type: string, body: Buffer }
 
-export function demoFiles(owner: string): SeedFile[] {
+export async function demoFiles(owner: string): Promise<SeedFile[]> {
   return [
     { name: `${owner}'s quarterly report.pdf`, type: 'application/pdf', body: tinyPdf(`Quarterly report for ${owner}`) },
     { name: 'diagram.png', type: 'image/png', body: tinyPng(32, 32) },
     { name: 'Über-Notizen – café ☕.txt', type: 'text/plain; charset=utf-8', body: Buffer.from(`Notizen für ${owner}: Grüße aus dem Café. ☕\n`, 'utf8') },
+    // Two photos, so the web UI shows thumbnails out of the box.
+    { name: 'Hills at dawn.jpg', type: 'image/jpeg', body: await demoPhoto(1600, 1067, 0) },
+    { name: 'Evening by the lake.jpg', type: 'image/jpeg', body: await demoPhoto(1600, 1067, 1) },
   ]
+}
+
+/**
+ * A landscape drawn from code (sky, sun, three ridges of hills), as a JPEG. `grain` adds sensor-like noise,
+ * which makes the file as heavy as a real photo of that size (a 12-megapixel one with grain 12: about 3 MB).
+ */
+export async function demoPhoto(width: number, height: number, variant = 0, grain = 0): Promise<Buffer> {
+  const { default: sharp } = await import('sharp')
+  const warm = variant % 2 === 1
+  const sky = warm ? [[255, 170, 110], [90, 60, 140]] : [[150, 200, 255], [235, 240, 255]]
+  const hills = warm ? [[70, 50, 90], [45, 35, 70], [25, 20, 45]] : [[110, 160, 100], [70, 125, 75], [40, 90, 55]]
+  const sun = { x: width * (warm ? 0.7 : 0.3), y: height * (warm ? 0.55 : 0.3), r: Math.min(width, height) * 0.08 }
+  const px = Buffer.alloc(width * height * 3)
+  let noise = 0x2545F491 ^ (variant * 7919)
+  for (let y = 0; y < height; y++) {
+    const t = y / height
+    for (let x = 0; x < width; x++) {
+      let c = [0, 1, 2].map(i => sky[0]![i]! + (sky[1]![i]! - sky[0]![i]!) * t)
+      const d = Math.hypot(x - sun.x, y - sun.y)
+      if (d < sun.r) c = warm ? [255, 220, 150] : [255, 250, 220]
+      else if (d < sun.r * 2.5) c = c.map(v => v + (255 - v) * 0.35 * (1 - (d - sun.r) / (sun.r * 1.5)))
+      for (let h = 0; h < 3; h++) {
+        const ridge = height * (0.55 + h * 0.12) + Math.sin(x / width * (4 + h * 3) + variant + h) * height * 0.05 + Math.sin(x / width * 23 + h) * height * 0.01
+        if (y > ridge) c = hills[h]!.map(v => v * (0.85 + 0.15 * (1 - (y - ridge) / height)))
+      }
+      const o = (y * width + x) * 3
+      for (let i = 0; i < 3; i++) {
+        let v = c[i]!
+        if (grain) {
+          noise ^= noise << 13; noise ^= noise >>> 17; noise ^= noise << 5
+          v += ((noise & 0xFF) / 255 - 0.5) * grain * 2
+        }
+        px[o + i] = Math.max(0, Math.min(255, v))
+      }
+    }
+  }
+  return sharp(px, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer()
 }
 
 export interface SeedOptions {
@@ -49,7 +89,7 @@ export async function seed({ databaseUrl, s3, bucket, password = defaultSeedPass
           const chat = await tx.chatConversation.create({ data: { userId: user.id, name: `${owner}'s project files`, createdAt: new Date(Date.now() - 60_000) } })
           await tx.chatConversation.create({ data: { userId: user.id, name: 'Empty chat' } })
           let at = Date.now() - 50_000
-          for (const file of demoFiles(owner)) {
+          for (const file of await demoFiles(owner)) {
             const objectKey = `chats/${chat.id}/${randomUUID()}`
             await s3.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey, Body: file.body, ContentType: file.type }))
             uploaded.push(objectKey)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { H3Event } from 'h3'
 import { chatNotFound } from './errors'
-import type { Chat, ChatFile } from '#shared/types/api'
+import type { Chat, ChatFile, ChatSummary } from '#shared/types/api'
 import type { ChatConversationFile, PrismaClient } from '../generated/prisma/client'
 import { preparedStatement, useDatabase, usePrisma } from './prisma'
 import type { Database } from './prisma'
@@ -138,12 +138,18 @@ export async function findChatForUpload(ownerId: string, chatId: number) {
   return chat ? { id: chat.id, fileCount: chat._count.files } : null
 }
 
-/** Chats of `ownerId`, newest first. */
-export async function listChatsOfOwner(ownerId: string): Promise<Chat[]> {
-  const chats = await usePrisma().chatConversation.findMany({
-    where: { userId: ownerId },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: chatColumns,
-  })
-  return chats.map(toChat)
+/**
+ * Chats of `ownerId`, newest first, each with its number of files and last activity (its newest file, or its
+ * creation): one owner-scoped query, the files aggregated per chat (completed uploads only, like the listing).
+ */
+export async function listChatsOfOwner(ownerId: string): Promise<ChatSummary[]> {
+  const rows = await usePrisma().$queryRaw<{ id: number, name: string, createdAt: Date, fileCount: number, lastActivityAt: Date }[]>`
+    SELECT c.id, c.name, c.created_at AS "createdAt", count(f.id)::int AS "fileCount",
+           greatest(c.created_at, max(f.created_at)) AS "lastActivityAt"
+    FROM chat_conversation c
+    LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
+    WHERE c.user_id = ${ownerId}
+    GROUP BY c.id
+    ORDER BY c.created_at DESC, c.id DESC`
+  return rows.map(row => ({ ...toChat(row), file_count: row.fileCount, last_activity_at: row.lastActivityAt.toISOString() }))
 }

@@ -28,6 +28,9 @@ export const isApiPath = (pathname: string) => pathname === '/api' || pathname.s
 
 export const fileNotFound = () => apiError(404, 'Not Found', 'File not found')
 
+/** Not an image, or one that cannot be read: the web UI shows the file's type icon instead. */
+export const noThumbnail = () => apiError(404, 'Not Found', 'This file has no thumbnail')
+
 export const fileTooLarge = (maxBytes: number) => apiError(413, 'Payload Too Large', `File is larger than the limit of ${formatBytes(maxBytes)}`)
 
 export const tooManyFiles = (max: number) => apiError(413, 'Payload Too Large', `A chat can hold at most ${max} files`)

@@ -32,8 +32,16 @@ export interface Chat {
   created_at: string
 }
 
+/** A chat as GET /api/users/[user_id]/chats lists it: with its number of files and its last activity. */
+export interface ChatSummary extends Chat {
+  /** Completed files in the chat. */
+  file_count: number
+  /** The newest file's created_at, or the chat's own when it has none. */
+  last_activity_at: string
+}
+
 export interface GetChatsResponse {
-  chats: Chat[]
+  chats: ChatSummary[]
 }
 
 export interface ChatResponse {

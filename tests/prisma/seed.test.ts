@@ -30,7 +30,7 @@ describe('npm run db:seed', () => {
       const [withFiles, empty] = user.chats
       expect(empty!.files).toEqual([])
       const types = withFiles!.files.map(f => f.type)
-      expect(types).toEqual(['application/pdf', 'image/png', 'text/plain; charset=utf-8'])
+      expect(types).toEqual(['application/pdf', 'image/png', 'text/plain; charset=utf-8', 'image/jpeg', 'image/jpeg'])
       expect(withFiles!.files.some(f => /[^\x00-\x7f]/.test(f.name))).toBe(true)
       for (const file of withFiles!.files) {
         const object = await services.s3.send(new GetObjectCommand({ Bucket: services.bucket, Key: file.objectKey }))
@@ -38,10 +38,11 @@ describe('npm run db:seed', () => {
         expect(bytes.length).toBe(Number(file.size))
         expect(file.objectKey).toMatch(new RegExp(`^chats/${withFiles!.id}/[0-9a-f-]{36}$`))
       }
-      const [pdf, png] = withFiles!.files
+      const [pdf, png, , jpeg] = withFiles!.files
       const head = async (key: string) => Buffer.from(await (await services.s3.send(new GetObjectCommand({ Bucket: services.bucket, Key: key }))).Body!.transformToByteArray()).subarray(0, 8)
       expect((await head(pdf!.objectKey)).toString('latin1')).toMatch(/^%PDF-1\./)
       expect(await head(png!.objectKey)).toEqual(Buffer.from([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+      expect((await head(jpeg!.objectKey)).subarray(0, 3)).toEqual(Buffer.from([0xFF, 0xD8, 0xFF]))
     }
 
     const second = runSeedCli(appEnv({ SEED_PASSWORD: 'another-password' }))

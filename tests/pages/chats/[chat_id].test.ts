@@ -16,20 +16,28 @@ describe('page /chats/[chat_id]', () => {
     const html = await res.text()
     expect(html).toContain('plan.pdf')
     expect(html).toContain('Ünïcode notes.txt')
-    expect(html).toContain('10 bytes')
+    expect(html).toContain('10 B')
     // Links are the stable download links, which outlive any presigned URL.
     expect(html).toContain(`href="/api/users/${user.id}/chats/${chat.id}/files/`)
-    expect(html).toMatch(/\/download"/)
+    expect(html).toMatch(/\/download\?disposition=attachment"/)
   })
 
-  it('says not found for a chat that is not yours', async () => {
+  it('answers a styled 404 page for a chat that is not yours, a missing one and a malformed id', async () => {
     const owner = await signUpUser()
     const stranger = await signUpUser()
-    const { chat } = await createChatWithFiles(services, owner.id, [{ name: 'secret.txt', type: 'text/plain', body: 's' }])
-    const html = await fetch(`/chats/${chat.id}`, { headers: { cookie: stranger.cookie } }).then(r => r.text())
-    expect(html).toContain('Chat not found')
-    expect(html).toContain('does not exist or is not yours')
-    expect(html).not.toContain('secret.txt')
+    const { chat } = await createChatWithFiles(services, owner.id, [{ name: 'secret.txt', type: 'text/plain', body: 's' }], 'Private plans')
+    for (const path of [`/chats/${chat.id}`, '/chats/2147483000', '/chats/abc']) {
+      // As a browser asks (Nuxt answers JSON errors to curl's and fetch's default Accept headers, same status).
+      const res = await fetch(path, { headers: { cookie: stranger.cookie, accept: 'text/html' } })
+      expect(res.status, path).toBe(404)
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+      const html = await res.text()
+      expect(html).toContain('data-testid="error-page"')
+      expect(html).toContain('Chat not found')
+      expect(html).toContain('does not exist or is not yours')
+      expect(html).not.toContain('secret.txt')
+      expect(html).not.toContain('Private plans')
+    }
   })
 
   it('sends visitors without a session to /login, remembering where they were going', async () => {

@@ -60,6 +60,7 @@ describe('the schema and the migrations agree', () => {
       createdAt: new Date('2024-03-01T12:34:56.789Z'),
       completedAt: new Date('2024-03-01T12:35:00.001Z'),
       sha256: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=',
+      thumbnail: 'ready',
     }
 
     expect(await prisma.user.create({ data: user })).toEqual(user)
@@ -68,7 +69,7 @@ describe('the schema and the migrations agree', () => {
 
     const userSelect = { id: true, email: true, passwordHash: true, createdAt: true } as const
     const chatSelect = { id: true, userId: true, name: true, createdAt: true } as const
-    const fileSelect = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true, completedAt: true, sha256: true } as const
+    const fileSelect = { id: true, chatConversationId: true, name: true, size: true, type: true, objectKey: true, createdAt: true, completedAt: true, sha256: true, thumbnail: true } as const
 
     expect(await prisma.user.findUnique({ where: { id: user.id }, select: userSelect })).toEqual(user)
     expect(await prisma.user.findUnique({ where: { email: user.email }, select: userSelect })).toEqual(user)
@@ -158,6 +159,20 @@ describe('the schema and the migrations agree', () => {
     expect(await recorded()).toEqual([...keys].sort().map(objectKey => ({ objectKey })))
   })
 
+  it('records the thumbnail key of a deleted image too, made or not; thumbnail takes only its two states', async () => {
+    const user = await prisma.user.create({ data: { email: email(), passwordHash: 'x' } })
+    const chat = await prisma.chatConversation.create({ data: { userId: user.id, name: 'c' } })
+    const image = await prisma.chatConversationFile.create({ data: { chatConversationId: chat.id, name: 'p.jpg', size: 1, type: 'image/jpeg', objectKey: `chats/${chat.id}/${randomUUID()}` } })
+    const made = await prisma.chatConversationFile.create({ data: { chatConversationId: chat.id, name: 'q.png', size: 1, type: 'image/png', objectKey: `chats/${chat.id}/${randomUUID()}`, thumbnail: 'ready' } })
+    const text = await prisma.chatConversationFile.create({ data: { chatConversationId: chat.id, name: 't.txt', size: 1, type: 'text/plain', objectKey: `chats/${chat.id}/${randomUUID()}` } })
+    await expect(prisma.chatConversationFile.update({ where: { id: text.id }, data: { thumbnail: 'maybe' } })).rejects.toThrow()
+
+    await prisma.chatConversation.delete({ where: { id: chat.id } })
+    const keys = [image, made, text].map(f => f.objectKey)
+    const recorded = await prisma.storageDeletion.findMany({ where: { objectKey: { startsWith: `chats/${chat.id}/` } }, select: { objectKey: true } })
+    expect(recorded.map(r => r.objectKey).sort()).toEqual([...keys, `${image.objectKey}.thumb.webp`, `${made.objectKey}.thumb.webp`].sort())
+  })
+
   it('rejects a second file with the same object_key with P2002', async () => {
     const user = await prisma.user.create({ data: { email: email(), passwordHash: 'x' } })
     const chat = await prisma.chatConversation.create({ data: { userId: user.id, name: 'c' } })
@@ -220,7 +235,7 @@ describe('the schema and the migrations agree', () => {
     const expected: Record<string, [column: string, type: string][]> = {
       user: [['id', text], ['email', text], ['password_hash', text], ['created_at', timestamptz]],
       chat_conversation: [['id', integer], ['user_id', text], ['name', text], ['created_at', timestamptz]],
-      chat_conversation_file: [['id', integer], ['chat_conversation_id', integer], ['name', text], ['size', bigint], ['type', text], ['object_key', text], ['created_at', timestamptz], ['completed_at', timestamptz], ['sha256', text]],
+      chat_conversation_file: [['id', integer], ['chat_conversation_id', integer], ['name', text], ['size', bigint], ['type', text], ['object_key', text], ['created_at', timestamptz], ['completed_at', timestamptz], ['sha256', text], ['thumbnail', text]],
       storage_deletion: [['object_key', text], ['created_at', timestamptz], ['attempts', integer], ['next_attempt_at', timestamptz], ['last_error', text]],
       user_session: [['id', text], ['user_id', text], ['created_at', timestamptz], ['last_seen_at', timestamptz], ['user_agent', text], ['client_address', text], ['revoked_at', timestamptz]],
       auth_throttle: [['key', text], ['hits', integer], ['reset_at', timestamptz]],
@@ -235,9 +250,10 @@ describe('the schema and the migrations agree', () => {
     for (const c of columns) (actual[c.table_name] ??= []).push([c.column_name, c.data_type])
     expect(actual).toEqual(expected)
     // Every field of the schema is required but completedAt (null while an upload is pending), sha256 (none
-    // declared), a deletion's last error and a session's revocation time; every DateTime is @db.Timestamptz(3).
+    // declared), thumbnail (null until made), a deletion's last error and a session's revocation time; every
+    // DateTime is @db.Timestamptz(3).
     expect(columns.filter(c => c.is_nullable !== 'NO').map(c => `${c.table_name}.${c.column_name}`).sort())
-      .toEqual(['chat_conversation_file.completed_at', 'chat_conversation_file.sha256', 'storage_deletion.last_error', 'user_session.revoked_at'])
+      .toEqual(['chat_conversation_file.completed_at', 'chat_conversation_file.sha256', 'chat_conversation_file.thumbnail', 'storage_deletion.last_error', 'user_session.revoked_at'])
     expect(columns.filter(c => c.data_type === timestamptz && c.datetime_precision !== 3)).toEqual([])
   })
 })

@@ -13,7 +13,7 @@ describe('POST /api/users/[user_id]/chats', () => {
     const { chat } = await res.json()
     expect(chat).toEqual({ id: expect.any(Number), name: 'Plans 2025 ✨', created_at: expect.stringMatching(/Z$/) })
     const list = await api(`/api/users/${user.id}/chats`, user.cookie).then(r => r.json())
-    expect(list.chats[0]).toEqual(chat)
+    expect(list.chats[0]).toEqual({ ...chat, file_count: 0, last_activity_at: chat.created_at })
   })
 
   it('refuses empty, blank and over-long names with 400, creating nothing', async () => {

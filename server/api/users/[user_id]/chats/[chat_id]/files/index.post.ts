@@ -51,6 +51,7 @@ export default defineEventHandler(async (event) => {
     throw error
   })
 
+  scheduleThumbnails(rows)
   setResponseStatus(event, 201)
   return { chatFiles: rows.map(row => toChatFile(row, presignDownload(row))) } satisfies UploadChatFilesResponse
 })

@@ -45,5 +45,6 @@ export default defineEventHandler(async (event) => {
 
   const done = await markFileCompleted(file.id)
   if (!done) throw fileNotFound()
+  scheduleThumbnails([done])
   return { chatFile: toChatFile(done, presignDownload(done)) } satisfies ChatFileResponse
 })

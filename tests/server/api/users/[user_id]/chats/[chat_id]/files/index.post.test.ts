@@ -38,9 +38,10 @@ async function uploaded(res: Response): Promise<ChatFile[]> {
   return body.chatFiles
 }
 
+/** The chat's stored files (thumbnails, made in the background for images, are the thumbnail route's concern). */
 async function objectsOf(chatId: number) {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `chats/${chatId}/` }))
-  return (listed.Contents ?? []).map(o => o.Key!)
+  return (listed.Contents ?? []).map(o => o.Key!).filter(key => !key.endsWith('.thumb.webp'))
 }
 
 /** Neither a row nor an object beyond the `rows` the chat held before. */

@@ -87,7 +87,7 @@ describe('POST /api/users/[user_id]/chats/[chat_id]/files/uploads', () => {
 
   it('answers 413 over the size limit, 415 for a refused type, 413 when the chat is full — writing nothing', async () => {
     const { chat, create } = await setup()
-    expect((await expectApiError(create({ name: 'big.txt', size: 1001, type: 'text/plain' }), 413, 'Payload Too Large')).data.message).toMatch(/larger than the limit of 1000 bytes/)
+    expect((await expectApiError(create({ name: 'big.txt', size: 1001, type: 'text/plain' }), 413, 'Payload Too Large')).data.message).toMatch(/larger than the limit of 1000 B/)
     expect((await expectApiError(create({ name: 'x.exe', size: 10, type: 'application/x-msdownload' }), 415, 'Unsupported Media Type')).data.message).toMatch(/application\/x-msdownload/)
     expect(await services.prisma.chatConversationFile.count({ where: { chatConversationId: chat.id } })).toBe(0)
     for (let i = 0; i < 3; i++) expect((await create({ name: `f${i}.txt`, size: 0, type: 'text/plain' })).status).toBe(201)

@@ -1,0 +1,62 @@
+/**
+ * The whole window as a drop target for files, and the clipboard as a source: `dragging` is true while files
+ * are dragged over the page; dropped or pasted files go to `onFiles`. Text pasted into a field stays text.
+ */
+export function useFileDrop(onFiles: (files: File[]) => void) {
+  const dragging = ref(false)
+  let depth = 0
+  const hasFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files')
+
+  function enter(e: DragEvent) {
+    if (!hasFiles(e)) return
+    e.preventDefault()
+    depth++
+    dragging.value = true
+  }
+  function over(e: DragEvent) {
+    if (!hasFiles(e)) return
+    e.preventDefault()
+    e.dataTransfer!.dropEffect = 'copy'
+  }
+  function leave(e: DragEvent) {
+    if (!hasFiles(e)) return
+    depth = Math.max(0, depth - 1)
+    if (depth === 0) dragging.value = false
+  }
+  function drop(e: DragEvent) {
+    if (!hasFiles(e)) return
+    e.preventDefault()
+    depth = 0
+    dragging.value = false
+    if (e.dataTransfer!.files.length) onFiles([...e.dataTransfer!.files])
+  }
+  function paste(e: ClipboardEvent) {
+    const files = [...(e.clipboardData?.files ?? [])]
+    if (!files.length) return
+    e.preventDefault()
+    onFiles(files.map(named))
+  }
+
+  onMounted(() => {
+    window.addEventListener('dragenter', enter)
+    window.addEventListener('dragover', over)
+    window.addEventListener('dragleave', leave)
+    window.addEventListener('drop', drop)
+    window.addEventListener('paste', paste)
+  })
+  onBeforeUnmount(() => {
+    window.removeEventListener('dragenter', enter)
+    window.removeEventListener('dragover', over)
+    window.removeEventListener('dragleave', leave)
+    window.removeEventListener('drop', drop)
+    window.removeEventListener('paste', paste)
+  })
+  return { dragging }
+}
+
+/** Screenshots arrive from the clipboard as "image.png": give them a name that says when they were pasted. */
+function named(file: File): File {
+  if (!/^image\.\w+$/.test(file.name)) return file
+  const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '.')
+  return new File([file], `Pasted image ${stamp}.${file.name.split('.').pop()}`, { type: file.type, lastModified: file.lastModified })
+}
