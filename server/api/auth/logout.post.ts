@@ -1,16 +1,7 @@
-// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
-defineRouteMeta({
-  openAPI: {
-    tags: ['Auth'],
-    operationId: 'logout',
-    summary: 'Sign out',
-    description: 'Ends the session and expires the `neptun-session` cookie. Succeeds with or without a session.',
-    security: [{ session: [] }, {}],
-    responses: {
-      204: { description: 'Signed out; the cookie is cleared.' },
-      500: { $ref: '#/components/responses/ServerError' },
-    },
-  },
+export const openapi = defineOperation({
+  id: 'logout', tag: 'Auth', summary: 'Sign out', session: 'optional',
+  description: 'Ends the session and expires the `neptun-session` cookie. Succeeds with or without a session.',
+  responses: { 204: 'Signed out; the cookie is cleared.' },
 })
 
 export default defineEventHandler(async (event) => {
