@@ -93,22 +93,19 @@ export function implicitErrors(kind: RouteKind): { error: ErrorFactory, example?
 }
 
 /**
- * The 400 a route's own validation gives for a plainly wrong request, made by its own schemas: path parameters
- * of '0' (or, if that passes, far too long), else each body field empty. Undefined for a route that validates
- * nothing.
+ * The 400s a route's own validation gives for plainly wrong requests, made by its own schemas: path parameters
+ * of '0' (or, if that passes, far too long), a query parameter of 'x', each body field empty.
  */
-export function exampleValidationError(schemas: { params?: z.ZodObject, query?: z.ZodObject, body?: z.ZodType }): H3Error | undefined {
-  const attempts: [z.ZodType | undefined, unknown][] = [
-    [schemas.params, fill(schemas.params, '0')],
-    [schemas.params, fill(schemas.params, 'x'.repeat(1000))],
-    [schemas.query, fill(schemas.query, 'x')],
-    [schemas.body, fill(schemas.body as z.ZodObject | undefined, '')],
+export function exampleValidationErrors(schemas: { params?: z.ZodObject, query?: z.ZodObject, body?: z.ZodType }) {
+  const attempts: [string, z.ZodType | undefined, unknown[]][] = [
+    ['invalidPath', schemas.params, [fill(schemas.params, '0'), fill(schemas.params, 'x'.repeat(1000))]],
+    ['invalidQuery', schemas.query, [fill(schemas.query, 'x')]],
+    ['invalidBody', schemas.body, [fill(schemas.body as z.ZodObject | undefined, '')]],
   ]
-  for (const [schema, input] of attempts) {
-    const result = schema?.safeParse(input)
-    if (result && !result.success) return createError({ statusCode: 400, data: result.error })
-  }
-  return undefined
+  return attempts.flatMap(([name, schema, inputs]) => {
+    const failed = inputs.map(input => schema?.safeParse(input)).find(result => result && !result.success)
+    return failed ? [{ name, example: createError({ statusCode: 400, data: failed.error }) }] : []
+  })
 }
 
 function fill(schema: z.ZodObject | undefined, value: string) {

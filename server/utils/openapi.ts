@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { apiSchemas } from './api-schemas'
 import type { ApiRouteTable } from './api-routes'
 import { sessionCookieName } from './config'
-import { describeError, errorBody, exampleValidationError, implicitErrors, serverErrorDoc, validationErrorDoc } from './openapi-errors'
+import { describeError, errorBody, exampleValidationErrors, implicitErrors, serverErrorDoc, validationErrorDoc } from './openapi-errors'
 import type { ErrorFactory } from './openapi-errors'
 
 // The OpenAPI 3.1 document, generated. Each route file under server/api exports, next to its handler, an
@@ -125,7 +125,7 @@ function errorResponses(errors: { name: string, description: string, example: H3
     const headers = Object.assign({}, ...list.map(e => e.headers ?? {}))
     const media = list.length === 1
       ? { example: errorBody(list[0]!.example) }
-      : { examples: Object.fromEntries(list.map(e => [e.name, { summary: e.description, value: errorBody(e.example) }])) }
+      : { examples: Object.fromEntries(list.map(e => [e.name, { summary: errorBody(e.example).data.message, value: errorBody(e.example) }])) }
     return [String(status), {
       description: [...new Set(list.map(e => e.description))].join(' '),
       ...(Object.keys(headers).length > 0 && { headers: headersObject(headers) }),
@@ -150,9 +150,8 @@ function parameters(op: Operation): Json[] {
 function operationObject(route: ApiRouteFile, op: Operation, allowed: string[]): Json {
   const session = op.session ?? true
   const kind = { method: route.method, allowed, session, database: op.database ?? true, multipart: !!op.form }
-  const invalid = exampleValidationError(op)
   const errors = [
-    ...(invalid ? [{ name: 'invalid', description: validationErrorDoc, example: invalid }] : []),
+    ...exampleValidationErrors(op).map(e => ({ ...e, description: validationErrorDoc })),
     ...[...(op.errors ?? []).map(error => ({ error, example: undefined })), ...implicitErrors(kind)].map(({ error, example }) => {
       const doc = describeError(error)
       return { name: doc.name, description: doc.description, headers: doc.headers, example: (example ?? doc.example)() }

@@ -1,11 +1,9 @@
 import type { AuthResponse } from '#shared/types/api'
 
 export const openapi = defineOperation({
-  id: 'login', tag: 'Auth', summary: 'Sign in', session: false, body: credentialsBody,
+  id: 'login', tag: 'Auth', summary: 'Sign in', session: false, body: credentialsBody, errors: [invalidCredentials, tooManyAttempts],
   description: 'Checks the email and password and starts a session: the response sets the `neptun-session` cookie, replacing any earlier session.',
-  responses: { 200: { schema: apiSchemas.AuthResponse, description: 'Signed in.', headers: { 'Set-Cookie': sessionCookieHeader } } },
-  errors: [invalidCredentials, tooManyAttempts],
-})
+  responses: { 200: { schema: apiSchemas.AuthResponse, description: 'Signed in.', headers: { 'Set-Cookie': sessionCookieHeader } } } })
 
 // A well-formed hash of a password nobody has, so an unknown email costs as much as a wrong password.
 let decoyHash: Promise<string> | undefined

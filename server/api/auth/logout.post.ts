@@ -1,8 +1,6 @@
 export const openapi = defineOperation({
-  id: 'logout', tag: 'Auth', summary: 'Sign out', session: 'optional',
-  description: 'Ends the session and expires the `neptun-session` cookie. Succeeds with or without a session.',
-  responses: { 204: 'Signed out; the cookie is cleared.' },
-})
+  id: 'logout', tag: 'Auth', summary: 'Sign out', session: 'optional', responses: { 204: 'Signed out; the cookie is cleared.' },
+  description: 'Ends the session and expires the `neptun-session` cookie. Succeeds with or without a session.' })
 
 export default defineEventHandler(async (event) => {
   // Revokes the session server-side too (the `clear` hook in server/plugins/sessions.ts): a copy of the cookie is worthless.

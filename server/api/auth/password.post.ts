@@ -1,9 +1,7 @@
 export const openapi = defineOperation({
-  id: 'changePassword', tag: 'Auth', summary: 'Change your password', body: changePasswordBody,
-  description: 'Checks the current password, sets the new one and ends every other session of the user; this one stays signed in. Wrong current passwords count against the sign-in allowance.',
-  responses: { 204: 'Password changed; every other session is ended.' },
-  errors: [wrongPassword, tooManyAttempts],
-})
+  id: 'changePassword', tag: 'Auth', summary: 'Change your password', body: changePasswordBody, errors: [wrongPassword, tooManyAttempts],
+  description: 'Sets a new password and ends every other session; this one stays signed in. Wrong current passwords count against the sign-in allowance.',
+  responses: { 204: 'Password changed; every other session is ended.' } })
 
 export default defineEventHandler(async (event) => {
   const session = await requireSession(event)

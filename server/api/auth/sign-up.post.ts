@@ -1,11 +1,8 @@
 import type { AuthResponse } from '#shared/types/api'
 
 export const openapi = defineOperation({
-  id: 'signUp', tag: 'Auth', summary: 'Create an account and sign in', session: false, body: signUpBody,
-  description: 'Creates a user with this email and password and starts a session: the response sets the `neptun-session` cookie.',
-  responses: { 201: { schema: apiSchemas.AuthResponse, description: 'Account created and signed in.', headers: { 'Set-Cookie': sessionCookieHeader } } },
-  errors: [emailTaken, tooManyAttempts],
-})
+  id: 'signUp', tag: 'Auth', summary: 'Create an account and sign in', session: false, body: signUpBody, errors: [emailTaken, tooManyAttempts],
+  responses: { 201: { schema: apiSchemas.AuthResponse, description: 'Account created and signed in.', headers: { 'Set-Cookie': sessionCookieHeader } } } })
 
 export default defineEventHandler(async (event) => {
   const { email, password } = await readValidatedBody(event, signUpBody.parse)

@@ -1,8 +1,6 @@
 export const openapi = defineOperation({
-  id: 'revokeSession', tag: 'Auth', summary: 'Sign out one session', params: sessionRouteParams,
-  description: 'Ends one of your sessions (an id from GET /api/auth/sessions). Ending the current one signs this client out like POST /api/auth/logout.',
-  responses: { 204: 'The session is ended.' }, errors: [sessionNotFound],
-})
+  id: 'revokeSession', tag: 'Auth', summary: 'Sign out one session', params: sessionRouteParams, errors: [sessionNotFound],
+  description: 'Ends one of your sessions (an id from GET /api/auth/sessions); ending the current one signs this client out.', responses: { 204: 'Ended.' } })
 
 export default defineEventHandler(async (event) => {
   const session = await requireSession(event)

@@ -1,10 +1,8 @@
 import type { RevokedSessionsResponse } from '#shared/types/api'
 
 export const openapi = defineOperation({
-  id: 'signOutEverywhere', tag: 'Auth', summary: 'Sign out everywhere',
-  description: 'Ends every session of the signed-in user, this one included, and expires the `neptun-session` cookie.',
-  responses: { 200: { schema: apiSchemas.RevokedSessionsResponse, description: 'Signed out everywhere; the cookie is cleared.' } },
-})
+  id: 'signOutEverywhere', tag: 'Auth', summary: 'Sign out everywhere', description: 'Ends every session of yours, this one included, and expires the cookie.',
+  responses: { 200: { schema: apiSchemas.RevokedSessionsResponse, description: 'Signed out everywhere; the cookie is cleared.' } } })
 
 export default defineEventHandler(async (event) => {
   const session = await requireSession(event)

@@ -1,12 +1,10 @@
 import type { ChatFile, GetChatFilesResponse } from '#shared/types/api'
 
 export const openapi = defineOperation({
-  id: 'getChatFiles', tag: 'Files', summary: 'List the files of a chat', params: chatRouteParams,
-  description: 'Retrieves all files associated with a specific chat conversation, each with a presigned download URL. The session cookie is required for authentication, and the chat must belong to the specified user. Returns an empty array if no files are associated with the chat. No query parameters and no request body.\n\n'
+  id: 'getChatFiles', tag: 'Files', summary: 'List the files of a chat', params: chatRouteParams, errors: [chatNotFound, storageUnavailable],
+  description: 'Retrieves all files associated with a specific chat conversation, each with a presigned download URL. The session cookie is required, and the chat must belong to the specified user. Returns an empty array if the chat has no files. No query parameters and no request body.\n\n'
     + 'File URLs have limited-time validity: each `url` expires NUXT_S3_URL_TTL seconds (15 minutes by default) after the listing was served, so fetch the listing again instead of storing URLs. A URL needs no cookie; one signed with temporary credentials (an IAM role) never outlives them, so it may expire sooner.',
-  responses: { 200: { schema: apiSchemas.GetChatFilesResponse, description: 'Successfully retrieved chat files', headers: { 'Cache-Control': '`private, no-store`: the URLs are personal and expire.' } } },
-  errors: [chatNotFound, storageUnavailable],
-})
+  responses: { 200: { schema: apiSchemas.GetChatFilesResponse, description: 'Successfully retrieved chat files', headers: { 'Cache-Control': '`private, no-store`: the URLs are personal and expire.' } } } })
 
 // The contract: ../shared/spec/chat-files-endpoint.md (mirrored in README). Every error is
 // {statusCode, statusMessage, data: {message}} via server/error-handler.ts.

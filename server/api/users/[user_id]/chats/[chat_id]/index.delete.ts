@@ -1,8 +1,6 @@
 export const openapi = defineOperation({
-  id: 'deleteChat', tag: 'Chats', summary: 'Delete a chat and its files', params: chatRouteParams,
-  description: 'Deletes one of your chats with all its files; the stored objects are removed right after, or by the scheduled sweep if storage is unreachable.',
-  responses: { 204: 'Deleted.' }, errors: [chatNotFound],
-})
+  id: 'deleteChat', tag: 'Chats', summary: 'Delete a chat and its files', params: chatRouteParams, errors: [chatNotFound], responses: { 204: 'Deleted.' },
+  description: 'Deletes one of your chats with its files; their stored objects go right after, or with the scheduled sweep if storage is unreachable.' })
 
 export default defineEventHandler(async (event) => {
   const { user, params } = await requireOwnRoute(event, chatRouteParams)

@@ -1,9 +1,8 @@
 import type { ChatResponse } from '#shared/types/api'
 
 export const openapi = defineOperation({
-  id: 'renameChat', tag: 'Chats', summary: 'Rename a chat', params: chatRouteParams, body: chatBody,
-  responses: { 200: { schema: apiSchemas.ChatResponse, description: 'The renamed chat.' } }, errors: [chatNotFound],
-})
+  id: 'renameChat', tag: 'Chats', summary: 'Rename a chat', params: chatRouteParams, body: chatBody, errors: [chatNotFound],
+  responses: { 200: { schema: apiSchemas.ChatResponse, description: 'The renamed chat.' } } })
 
 export default defineEventHandler(async (event) => {
   const { user, params } = await requireOwnRoute(event, chatRouteParams)

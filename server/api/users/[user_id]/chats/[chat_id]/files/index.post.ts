@@ -7,11 +7,9 @@ import type { H3Event } from 'h3'
 import type { UploadChatFilesResponse } from '#shared/types/api'
 
 export const openapi = defineOperation({
-  id: 'uploadChatFiles', tag: 'Files', summary: 'Upload files through the server', params: chatRouteParams, form: uploadForm,
-  description: 'For curl and scripts: `multipart/form-data` with one part named `file` per file (`curl -F file=@a.pdf -F file=@b.png`). All or nothing: if any file is refused, none is stored.',
-  responses: { 201: apiSchemas.UploadChatFilesResponse },
-  errors: [badUpload, chatNotFound, fileTooLarge, tooManyFiles, requestTooLarge, notMultipart, unsupportedType, storageUnavailable],
-})
+  id: 'uploadChatFiles', tag: 'Files', summary: 'Upload files through the server', params: chatRouteParams, form: uploadForm, responses: { 201: apiSchemas.UploadChatFilesResponse },
+  description: 'For curl and scripts: one part named `file` per file (`curl -F file=@a.pdf -F file=@b.png`). All or nothing: if any file is refused, none is stored.',
+  errors: [badUpload, chatNotFound, fileTooLarge, tooManyFiles, requestTooLarge, notMultipart, unsupportedType, storageUnavailable] })
 
 // Upload through the server, for curl and scripts: multipart/form-data, one part named `file` per file
 // (`curl -F file=@a.pdf -F file=@b.png`). Each part streams to its own object as it arrives, one part at

@@ -2,10 +2,9 @@ import type { CreateUploadResponse } from '#shared/types/api'
 
 export const openapi = defineOperation({
   id: 'createUpload', tag: 'Files', summary: 'Start a direct upload', params: chatRouteParams, body: uploadRequestBody,
-  description: 'Step 1 of an upload straight to storage: reserves a file and returns a presigned PUT for it. PUT the bytes to `upload.url` with exactly `upload.headers`, then call POST …/files/{file_id}/complete. A file never completed is removed after NUXT_UPLOAD_PENDING_TTL.',
+  description: 'Step 1 of an upload straight to storage: reserves a file and returns a presigned PUT. PUT the bytes with exactly `upload.headers`, then call …/complete.',
   responses: { 201: { schema: apiSchemas.CreateUploadResponse, description: 'The upload ticket.' } },
-  errors: [chatNotFound, fileTooLarge, tooManyFiles, unsupportedType, storageUnavailable],
-})
+  errors: [chatNotFound, fileTooLarge, tooManyFiles, unsupportedType, storageUnavailable] })
 
 // Step 1 of a direct upload: reserve a file and hand out a presigned PUT for its object.
 export default defineEventHandler(async (event) => {

@@ -1,11 +1,9 @@
 import type { ChatFileResponse } from '#shared/types/api'
 
 export const openapi = defineOperation({
-  id: 'completeUpload', tag: 'Files', summary: 'Finish a direct upload', params: fileRouteParams,
-  description: 'Step 2 of an upload straight to storage: checks that storage holds exactly the declared size, type and SHA-256, and from then on lists the file. Calling it again for a completed file returns the file again.',
-  responses: { 200: { schema: apiSchemas.ChatFileResponse, description: 'The completed file, as the listing shows it.' } },
-  errors: [fileNotFound, uploadNotReceived, uploadMismatch, storageUnavailable],
-})
+  id: 'completeUpload', tag: 'Files', summary: 'Finish a direct upload', params: fileRouteParams, errors: [fileNotFound, uploadNotReceived, uploadMismatch, storageUnavailable],
+  description: 'Step 2 of a direct upload: checks that storage holds exactly the declared size, type and SHA-256, then lists the file. Again for a completed file: the file again.',
+  responses: { 200: { schema: apiSchemas.ChatFileResponse, description: 'The completed file, as the listing shows it.' } } })
 
 // Step 2 of a direct upload: the file counts only once storage holds exactly what was declared.
 export default defineEventHandler(async (event) => {

@@ -1,9 +1,7 @@
 export const openapi = defineOperation({
-  id: 'downloadChatFile', tag: 'Files', summary: 'Download a file', params: fileRouteParams, query: downloadQuery,
-  description: 'A link that does not expire: each request is redirected to a freshly presigned download URL for the file.',
-  responses: { 302: { description: 'Redirect to a presigned download URL.', headers: { 'Location': 'The presigned URL; it expires like the listing\'s URLs.', 'Cache-Control': '`private, no-store`' } } },
-  errors: [fileNotFound, storageUnavailable],
-})
+  id: 'downloadChatFile', tag: 'Files', summary: 'Download a file', params: fileRouteParams, query: downloadQuery, errors: [fileNotFound, storageUnavailable],
+  description: 'A link that does not expire: each request is redirected to a freshly presigned download URL.',
+  responses: { 302: { description: 'Redirect to a presigned download URL.', headers: { 'Location': 'The presigned URL.', 'Cache-Control': '`private, no-store`' } } } })
 
 // A link that never goes dead: each visit is answered with a freshly presigned URL.
 export default defineEventHandler(async (event) => {

@@ -1,8 +1,6 @@
 export const openapi = defineOperation({
-  id: 'deleteChatFile', tag: 'Files', summary: 'Delete a file', params: fileRouteParams,
-  description: 'Deletes one file of one of your chats; its stored object is removed right after, or by the scheduled sweep if storage is unreachable.',
-  responses: { 204: 'Deleted.' }, errors: [fileNotFound],
-})
+  id: 'deleteChatFile', tag: 'Files', summary: 'Delete a file', params: fileRouteParams, errors: [fileNotFound], responses: { 204: 'Deleted.' },
+  description: 'Deletes one file of one of your chats; its stored object goes right after, or with the scheduled sweep if storage is unreachable.' })
 
 export default defineEventHandler(async (event) => {
   const { user, params } = await requireOwnRoute(event, fileRouteParams, fileNotFound)

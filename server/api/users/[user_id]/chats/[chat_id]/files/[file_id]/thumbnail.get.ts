@@ -1,11 +1,9 @@
 import { hasThumbnail } from '#shared/utils/files'
 
 export const openapi = defineOperation({
-  id: 'getChatFileThumbnail', tag: 'Files', summary: 'A small thumbnail of an image file', params: fileRouteParams,
+  id: 'getChatFileThumbnail', tag: 'Files', summary: 'A small thumbnail of an image file', params: fileRouteParams, errors: [fileNotFound, noThumbnail, storageUnavailable],
   description: 'Redirects to a presigned URL of a 96×96 WebP rendition of the image, made when the upload was confirmed (or now, on first request).',
-  responses: { 302: { description: 'Redirect to the thumbnail (image/webp).', headers: { 'Location': 'The presigned URL.', 'Cache-Control': '`private, max-age=…`: at most half the URL\'s lifetime.' } } },
-  errors: [fileNotFound, noThumbnail, storageUnavailable],
-})
+  responses: { 302: { description: 'Redirect to the thumbnail.', headers: { 'Location': 'The presigned URL.', 'Cache-Control': '`private, max-age=…`: at most half the URL\'s lifetime.' } } } })
 
 // For the web UI's list: a small rendition instead of the original, so a chat of photos stays light.
 export default defineEventHandler(async (event) => {
