@@ -98,6 +98,9 @@ export default defineNuxtConfig({
     'nitro:config'(config) {
       const handlers = [config.errorHandler ?? []].flat()
       config.errorHandler = [fileURLToPath(new URL('./server/error-handler', import.meta.url)), ...handlers]
+      // @nuxt/icon always adds /api/_nuxt_icon/:collection; every icon here is bundled into the client
+      // (icon.provider 'none'), so that route would only answer 404s, to any method.
+      config.handlers = config.handlers?.filter(h => !h.route?.startsWith('/api/_nuxt_icon/'))
     },
   },
 })

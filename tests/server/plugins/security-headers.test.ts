@@ -57,8 +57,10 @@ describe('pages', () => {
   })
 
   it('a redirect to the sign-in page carries a policy that allows no inline script', async () => {
-    const res = await fetch('/no-such-page', { redirect: 'manual' })
+    // A page that needs a session, asked for without one.
+    const res = await fetch('/chats/1', { redirect: 'manual' })
     expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toMatch(/^\/login\b/)
     expectHardened(res)
     expect(directives(res.headers.get('content-security-policy')!)['script-src']).toEqual(['\'self\''])
   })
