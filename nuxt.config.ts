@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defaultSessionIdleTimeout, defaultSessionMaxAge, requestDefaults, s3Defaults, sessionCookieName, throttleDefaults, uploadDefaults } from './server/utils/config'
 import { apiHeaders, staticHeaders } from './server/utils/security-headers'
 import { uiIcons } from './shared/utils/icons'
-
-const packageVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version?: string }).version
 
 // https://nuxt.com/docs/api/configuration/nuxt-config
 export default defineNuxtConfig({
@@ -15,7 +12,8 @@ export default defineNuxtConfig({
   telemetry: false,
 
   // node-support first: it speaks before anything loads the AWS SDK.
-  modules: ['~~/modules/node-support', '@nuxt/ui', 'nuxt-auth-utils', '~~/modules/local-services'],
+  // openapi: lists the route files under server/api for the OpenAPI document (server/routes/_openapi.json.get.ts).
+  modules: ['~~/modules/node-support', '@nuxt/ui', 'nuxt-auth-utils', '~~/modules/local-services', '~~/modules/openapi'],
 
   app: {
     head: {
@@ -70,24 +68,9 @@ export default defineNuxtConfig({
   typescript: { strict: true },
 
   nitro: {
-    experimental: { openAPI: true, tasks: true },
+    experimental: { tasks: true },
     // Scripts, styles and the API reference's bundle are served precompressed (brotli and gzip).
     compressPublicAssets: { gzip: true, brotli: true },
-    // The OpenAPI 3.1 document, built from each route file's defineRouteMeta and served by the production
-    // server too; pages/api-reference.vue renders it. Nitro's Scalar and Swagger UIs load their scripts
-    // from CDNs, so they are off: the reference must work offline.
-    openAPI: {
-      production: 'runtime',
-      route: '/_openapi.json',
-      meta: {
-        title: 'Chat files API',
-        description: 'The files attached to chat conversations, each with a short-lived presigned download URL, '
-          + 'behind the sealed session cookie `neptun-session`. Every error has the shape '
-          + '`{statusCode, statusMessage, data: {message}}`.',
-        version: packageVersion ?? '1.0.0',
-      },
-      ui: { scalar: false, swagger: false },
-    },
     // Every 5 minutes: stale uploads (older than NUXT_UPLOAD_PENDING_TTL) and unconfirmed object deletions.
     // Hourly: ended sessions and expired throttle counters are deleted.
     scheduledTasks: { '*/5 * * * *': ['storage:sweep'], '17 * * * *': ['auth:cleanup'] },

@@ -9,7 +9,6 @@ import type { ApiRouteTable } from '../utils/api-routes'
 //   from Content-Length before reading, or cut off while reading a chunked body.
 // Requests without Origin or Sec-Fetch-Site (curl, scripts) are not cross-site forgeries and pass.
 
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Routes that take multipart/form-data rather than JSON (their handlers check the type themselves). */
 const MULTIPART_ROUTE = /^\/api\/users\/[^/]+\/chats\/[^/]+\/files\/?$/
 
@@ -37,7 +36,7 @@ export default defineEventHandler((event) => {
     event._method = 'GET'
   }
 
-  if (!STATE_CHANGING.has(method)) return
+  if (!STATE_CHANGING_METHODS.has(method)) return
   const settings = useRequestSettings()
   if (isCrossSite(req, settings)) throw crossSiteRequest()
   // No route of that path: the catch-all's 404 follows, without reading a body.

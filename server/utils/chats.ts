@@ -11,11 +11,15 @@ import type { CookieSession, SessionLifetimes } from './sessions'
 // PostgreSQL `integer` ids: a larger number cannot name a row and would make the query itself fail.
 const MAX_INT4 = 2_147_483_647
 
-/** A positive integer id in a path segment: digits only, no sign, exponent, hex or padding. */
+/**
+ * A positive integer id in a path segment: digits only, no sign, exponent, hex or padding. Documented as the
+ * integer it spells (the contract's `chat_id: number`): the pattern admits exactly those spellings.
+ */
 export const idParam = z.string()
   .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
   .transform(Number)
   .refine(n => n <= MAX_INT4, 'is out of range')
+  .meta({ type: 'integer', minimum: 1, maximum: MAX_INT4 })
 
 /** User ids are compared with the session's, never looked up, so only their length needs a bound. */
 export const userIdParam = z.string().min(1).max(64, 'is too long')
@@ -107,7 +111,8 @@ export function toChat(chat: { id: number, name: string, createdAt: Date }): Cha
 
 /** A chat name: trimmed, 1–200 characters; PostgreSQL text cannot hold NUL, so a name with one is refused. */
 export const chatBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine(n => !n.includes('\0'), 'must not contain NUL characters'),
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine(n => !n.includes('\0'), 'must not contain NUL characters')
+    .meta({ description: 'Trimmed; 1 to 200 characters must remain.' }),
 })
 
 export async function createChat(ownerId: string, name: string): Promise<Chat> {

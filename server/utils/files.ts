@@ -68,22 +68,25 @@ const SHA256_FORM = 'must be the file\'s SHA-256, base64 of the 32 bytes (openss
 
 /** The body of a direct-upload request. Size above the limit is a 413, decided after validation. */
 export const uploadRequestBody = z.object({
-  name: z.string().min(1, 'is required').max(4096, 'is too long'),
-  size: z.number().int('must be a whole number of bytes').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large'),
-  type: z.string().max(255, 'is too long').optional(),
+  name: z.string().min(1, 'is required').max(4096, 'is too long').meta({ description: 'The file\'s name; stored sanitized, at most 255 characters.' }),
+  size: z.number().int('must be a whole number of bytes').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large')
+    .meta({ description: 'Exact size in bytes; the upload must match it. Above NUXT_UPLOAD_MAX_BYTES is a 413.' }),
+  type: z.string().max(255, 'is too long').optional().meta({ description: 'MIME type; absent or empty means application/octet-stream. The upload must match it.' }),
   // Optional: when given, storage itself refuses a body with another SHA-256, and complete checks it again.
   sha256: z.string({ error: SHA256_FORM }).max(128, SHA256_FORM).nullish().transform((value, ctx) => {
     if (value === null || value === undefined) return undefined
     const parsed = parseSha256(value)
     if (parsed === null) ctx.addIssue({ code: 'custom', message: SHA256_FORM })
     return parsed ?? undefined
-  }),
+  }).meta({ description: 'Optional: the file\'s SHA-256, base64 of the 32 bytes (`openssl dgst -sha256 -binary FILE | base64`) or 64 hex digits (`sha256sum`). When given, the PUT must carry it as `x-amz-checksum-sha256` (it is in `upload.headers`), storage refuses a body that does not match, and completing checks it again (422 on a mismatch).' }),
 })
 
 export const fileRouteParams = chatRouteParams.extend({ file_id: idParam })
 
 /** `?disposition=attachment` makes the browser save the file even when it could show it. */
-export const downloadQuery = z.object({ disposition: z.enum(['inline', 'attachment']).optional() })
+export const downloadQuery = z.object({
+  disposition: z.enum(['inline', 'attachment']).optional().meta({ description: '`attachment` makes browsers save the file even when they could display it; by default safe types display inline.' }),
+})
 
 /** Upload limits from runtime config (NUXT_UPLOAD_*). */
 export function useUploadLimits(): UploadLimits {

@@ -10,6 +10,9 @@ import { bodyTooLarge } from './errors'
 
 let settings: RequestSettings | undefined
 
+/** Methods that change state: checked for cross-site origins and JSON bodies (server/middleware/api-guard.ts). */
+export const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
 /** NUXT_ORIGIN, NUXT_TRUSTED_PROXIES, NUXT_JSON_BODY_LIMIT; fixed for the life of the process. */
 export function useRequestSettings(): RequestSettings {
   if (!settings) {

@@ -4,6 +4,7 @@ import { usePrisma } from './prisma'
 
 // Addresses are stored lowercased so that sign-up and login agree on who is who.
 export const emailField = z.string().trim().toLowerCase().max(254).pipe(z.email('must be a valid email address'))
+  .meta({ format: 'email', description: 'Trimmed and compared case-insensitively.' })
 
 export const credentialsBody = z.object({
   email: emailField,
@@ -15,6 +16,7 @@ export const newPassword = z.string()
   .min(10, 'must be at least 10 characters')
   .max(1024, 'is too long')
   .refine(p => new Set(p).size >= 5, 'is too repetitive')
+  .meta({ description: 'At least 10 characters, at least 5 of them different.' })
 
 export const signUpBody = z.object({
   email: emailField,

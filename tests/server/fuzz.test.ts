@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { getServerLogs } from '@nuxt/test-utils/e2e'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createChatWithFiles, fetch, password, sessionCookie, setupApp, url, useServices } from '../helpers/app'
+import { fetchOpenApiDocument, isDocumented } from '../helpers/openapi'
 
 // Property-based fuzzing of the production build: batches of generated requests over every route and method,
 // with and without a valid session, odd paths, bodies, content types, origins and client addresses. The
@@ -187,6 +188,8 @@ function describeRequest(r: FuzzRequest, path: string) {
 }
 
 const stats = { requests: 0, byStatus: new Map<number, number>() }
+/** Every /api answer seen: method, path and status, to be found in the OpenAPI document. */
+const seen: { method: string, pathname: string, status: number }[] = []
 
 async function send(r: FuzzRequest) {
   const path = resolvePath(r.path)
@@ -210,6 +213,7 @@ async function send(r: FuzzRequest) {
   expect(res.status, what).toBeLessThan(500)
   expect(text, what).not.toMatch(/\bat\s+\S+\.m?js:\d+|node_modules|prisma\.|SELECT |ECONN/)
   const pathname = new URL(url(path)).pathname
+  if (pathname.startsWith('/api/')) seen.push({ method: r.method, pathname, status: res.status })
   if (pathname.startsWith('/api/') && res.status >= 300 && res.status < 400) {
     // The one redirect the API makes: a stable download link, to the storage. (Pages may send you to /login.)
     expect(pathname, what).toMatch(/\/download$/)
@@ -254,5 +258,19 @@ describe('fuzzing the API', () => {
       }),
       { seed, numRuns: runs, endOnFailure: true },
     )
+  })
+
+  it('saw only statuses the OpenAPI document lists for the route that answered', async () => {
+    expect(seen.length).toBeGreaterThan(runs * BATCH / 2)
+    const doc = await fetchOpenApiDocument()
+    const undocumented = new Map<string, string>()
+    const covered = new Set<string>()
+    for (const { method, pathname, status } of seen) {
+      const { documented, name } = isDocumented(doc, method, pathname, status)
+      if (!documented) undocumented.set(`${name} → ${status}`, `${method} ${pathname}`)
+      else if (!name.includes('(no documented route)')) covered.add(`${name} ${status}`)
+    }
+    console.log(`[fuzz] ${covered.size} documented (operation, status) pairs seen`)
+    expect(Object.fromEntries(undocumented), 'statuses answered but not documented (an example request each)').toEqual({})
   })
 })

@@ -1,17 +1,6 @@
-// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
-defineRouteMeta({
-  openAPI: {
-    tags: ['Auth'],
-    operationId: 'logout',
-    summary: 'Sign out',
-    description: 'Ends the session and expires the `neptun-session` cookie. Succeeds with or without a session.',
-    security: [{ session: [] }, {}],
-    responses: {
-      204: { description: 'Signed out; the cookie is cleared.' },
-      500: { $ref: '#/components/responses/ServerError' },
-    },
-  },
-})
+export const openapi = defineOperation({
+  id: 'logout', tag: 'Auth', summary: 'Sign out', session: 'optional', responses: { 204: 'Signed out; the cookie is cleared.' },
+  description: 'Ends the session and expires the `neptun-session` cookie. Succeeds with or without a session.' })
 
 export default defineEventHandler(async (event) => {
   // Revokes the session server-side too (the `clear` hook in server/plugins/sessions.ts): a copy of the cookie is worthless.

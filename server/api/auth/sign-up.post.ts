@@ -1,22 +1,8 @@
 import type { AuthResponse } from '#shared/types/api'
 
-// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
-defineRouteMeta({
-  openAPI: {
-    tags: ['Auth'],
-    operationId: 'signUp',
-    summary: 'Create an account and sign in',
-    description: 'Creates a user with this email and password and starts a session: the response sets the `neptun-session` cookie.',
-    security: [],
-    requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SignUpRequest' } } } },
-    responses: {
-      201: { description: 'Account created and signed in.', headers: { 'Set-Cookie': { description: 'The session: `neptun-session=…; Path=/; HttpOnly; SameSite=Lax` (and `Secure` in production).', schema: { type: 'string' } } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/AuthResponse' } } } },
-      400: { description: 'Invalid body; the message names each field that is wrong.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' }, example: { statusCode: 400, statusMessage: 'Bad Request', data: { message: 'password: must be at least 10 characters' } } } } },
-      409: { description: 'An account with this email already exists.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' }, example: { statusCode: 409, statusMessage: 'Conflict', data: { message: 'An account with this email already exists' } } } } },
-      500: { $ref: '#/components/responses/ServerError' },
-    },
-  },
-})
+export const openapi = defineOperation({
+  id: 'signUp', tag: 'Auth', summary: 'Create an account and sign in', session: false, body: signUpBody, errors: [emailTaken, tooManyAttempts],
+  responses: { 201: { schema: apiSchemas.AuthResponse, description: 'Account created and signed in.', headers: { 'Set-Cookie': sessionCookieHeader } } } })
 
 export default defineEventHandler(async (event) => {
   const { email, password } = await readValidatedBody(event, signUpBody.parse)

@@ -14,11 +14,14 @@ const { prisma } = services
 type Json = Record<string, any>
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND']
 
-/** Every documented /api path with its parameters filled in, and the methods the document lists for it. */
+/**
+ * Every documented /api path with its parameters filled in, and the methods the document lists for it; and
+ * nuxt-auth-utils' own route, which the document leaves out.
+ */
 async function documentedPaths(userId: string, chatId: number, fileId: number) {
   const doc = await (await fetch('/_openapi.json')).json() as Json
   const values: Record<string, string> = { user_id: userId, chat_id: String(chatId), file_id: String(fileId), session_id: randomUUID() }
-  const templates = Object.entries<Json>(doc.paths).filter(([path]) => path.startsWith('/api/') && path !== '/api/{path}')
+  const templates = [...Object.entries<Json>(doc.paths), ['/api/_auth/session', { get: {}, delete: {} }] as [string, Json]]
   // h3's router falls back from a static segment to a parameter (…/files/uploads is also …/files/{file_id}):
   // a concrete path is served by every documented template it matches.
   const matchers = templates.map(([path, item]) => ({

@@ -1,23 +1,9 @@
 import type { GetChatsResponse } from '#shared/types/api'
 
-// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
-defineRouteMeta({
-  openAPI: {
-    tags: ['Chats'],
-    operationId: 'listChats',
-    summary: 'List your chats',
-    description: 'The signed-in user\'s chats, newest first.',
-    parameters: [{ $ref: '#/components/parameters/UserId' }],
-    security: [{ session: [] }],
-    responses: {
-      200: { description: 'The chats.', headers: { 'Cache-Control': { description: '`private, no-store`', schema: { type: 'string' } } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/GetChatsResponse' } } } },
-      400: { $ref: '#/components/responses/BadRequest' },
-      401: { $ref: '#/components/responses/Unauthorized' },
-      404: { $ref: '#/components/responses/UserNotFound' },
-      500: { $ref: '#/components/responses/ServerError' },
-    },
-  },
-})
+export const openapi = defineOperation({
+  id: 'listChats', tag: 'Chats', summary: 'List your chats', params: userRouteParams, errors: [userNotFound],
+  description: 'Your chats with their number of files and last activity, most recently active first.',
+  responses: { 200: { schema: apiSchemas.GetChatsResponse, headers: { 'Cache-Control': '`private, no-store`' } } } })
 
 export default defineEventHandler(async (event) => {
   const { user } = await requireOwnRoute(event, userRouteParams, userNotFound)

@@ -1,21 +1,6 @@
-// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
-defineRouteMeta({
-  openAPI: {
-    tags: ['Chats'],
-    operationId: 'deleteChat',
-    summary: 'Delete a chat and its files',
-    description: 'Deletes one of your chats with all its files. The rows go at once; the stored objects are removed right after, or by the scheduled sweep if storage is unreachable.',
-    parameters: [{ $ref: '#/components/parameters/UserId' }, { $ref: '#/components/parameters/ChatId' }],
-    security: [{ session: [] }],
-    responses: {
-      204: { description: 'Deleted.' },
-      400: { $ref: '#/components/responses/BadRequest' },
-      401: { $ref: '#/components/responses/Unauthorized' },
-      404: { $ref: '#/components/responses/ChatNotFound' },
-      500: { $ref: '#/components/responses/ServerError' },
-    },
-  },
-})
+export const openapi = defineOperation({
+  id: 'deleteChat', tag: 'Chats', summary: 'Delete a chat and its files', params: chatRouteParams, errors: [chatNotFound], responses: { 204: 'Deleted.' },
+  description: 'Deletes one of your chats with its files; their stored objects go right after, or with the scheduled sweep if storage is unreachable.' })
 
 export default defineEventHandler(async (event) => {
   const { user, params } = await requireOwnRoute(event, chatRouteParams)

@@ -1,24 +1,8 @@
 import type { ChatResponse } from '#shared/types/api'
 
-// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
-defineRouteMeta({
-  openAPI: {
-    tags: ['Chats'],
-    operationId: 'renameChat',
-    summary: 'Rename a chat',
-    description: 'Changes the name of one of your chats.',
-    parameters: [{ $ref: '#/components/parameters/UserId' }, { $ref: '#/components/parameters/ChatId' }],
-    security: [{ session: [] }],
-    requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ChatNameRequest' } } } },
-    responses: {
-      200: { description: 'The renamed chat.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ChatResponse' } } } },
-      400: { $ref: '#/components/responses/BadRequest' },
-      401: { $ref: '#/components/responses/Unauthorized' },
-      404: { $ref: '#/components/responses/ChatNotFound' },
-      500: { $ref: '#/components/responses/ServerError' },
-    },
-  },
-})
+export const openapi = defineOperation({
+  id: 'renameChat', tag: 'Chats', summary: 'Rename a chat', params: chatRouteParams, body: chatBody, errors: [chatNotFound],
+  responses: { 200: { schema: apiSchemas.ChatResponse, description: 'The renamed chat.' } } })
 
 export default defineEventHandler(async (event) => {
   const { user, params } = await requireOwnRoute(event, chatRouteParams)

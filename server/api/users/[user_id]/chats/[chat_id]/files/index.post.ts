@@ -6,28 +6,10 @@ import busboy from 'busboy'
 import type { H3Event } from 'h3'
 import type { UploadChatFilesResponse } from '#shared/types/api'
 
-// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
-defineRouteMeta({
-  openAPI: {
-    tags: ['Files'],
-    operationId: 'uploadChatFiles',
-    summary: 'Upload files through the server',
-    description: 'For curl and scripts: `multipart/form-data` with one part named `file` per file (`curl -F file=@a.pdf -F file=@b.png`), each with a filename and a Content-Type. All or nothing: if any file is refused, none is stored.',
-    parameters: [{ $ref: '#/components/parameters/UserId' }, { $ref: '#/components/parameters/ChatId' }],
-    security: [{ session: [] }],
-    requestBody: { required: true, content: { 'multipart/form-data': { schema: { $ref: '#/components/schemas/UploadForm' } } } },
-    responses: {
-      201: { description: 'The stored files, in the order of the parts.', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadChatFilesResponse' } } } },
-      400: { description: 'Malformed path parameter, no `file` part, a part that is not a file, an unexpected part, or a malformed body.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' }, example: { statusCode: 400, statusMessage: 'Bad Request', data: { message: 'No file in the request: send each file as a part named "file" (curl -F file=@path)' } } } } },
-      401: { $ref: '#/components/responses/Unauthorized' },
-      404: { $ref: '#/components/responses/ChatNotFound' },
-      413: { $ref: '#/components/responses/PayloadTooLarge' },
-      415: { description: 'The body is not multipart/form-data, or a file\'s type is not in NUXT_UPLOAD_ALLOWED_TYPES.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' }, example: { statusCode: 415, statusMessage: 'Unsupported Media Type', data: { message: 'Send files as multipart/form-data, one part named "file" per file (curl -F file=@report.pdf)' } } } } },
-      500: { $ref: '#/components/responses/ServerError' },
-      503: { $ref: '#/components/responses/StorageUnavailable' },
-    },
-  },
-})
+export const openapi = defineOperation({
+  id: 'uploadChatFiles', tag: 'Files', summary: 'Upload files through the server', params: chatRouteParams, form: uploadForm, responses: { 201: apiSchemas.UploadChatFilesResponse },
+  description: 'For curl and scripts: one part named `file` per file (`curl -F file=@a.pdf -F file=@b.png`). All or nothing: if any file is refused, none is stored.',
+  errors: [badUpload, chatNotFound, fileTooLarge, tooManyFiles, requestTooLarge, notMultipart, unsupportedType, storageUnavailable] })
 
 // Upload through the server, for curl and scripts: multipart/form-data, one part named `file` per file
 // (`curl -F file=@a.pdf -F file=@b.png`). Each part streams to its own object as it arrives, one part at

@@ -1,26 +1,10 @@
 import type { CreateUploadResponse } from '#shared/types/api'
 
-// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
-defineRouteMeta({
-  openAPI: {
-    tags: ['Files'],
-    operationId: 'createUpload',
-    summary: 'Start a direct upload',
-    description: 'Step 1 of an upload straight to storage: reserves a file and returns a presigned PUT for it. PUT the bytes to `upload.url` with exactly `upload.headers` (its size must be `size` and its type `type`), then call POST …/files/{file_id}/complete. A reserved file is not listed until completed, and is removed if never completed (NUXT_UPLOAD_PENDING_TTL).',
-    parameters: [{ $ref: '#/components/parameters/UserId' }, { $ref: '#/components/parameters/ChatId' }],
-    security: [{ session: [] }],
-    requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadRequest' } } } },
-    responses: {
-      201: { description: 'The upload ticket.', content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateUploadResponse' } } } },
-      400: { $ref: '#/components/responses/BadRequest' },
-      401: { $ref: '#/components/responses/Unauthorized' },
-      404: { $ref: '#/components/responses/ChatNotFound' },
-      413: { $ref: '#/components/responses/PayloadTooLarge' },
-      415: { $ref: '#/components/responses/UnsupportedMediaType' },
-      500: { $ref: '#/components/responses/ServerError' },
-    },
-  },
-})
+export const openapi = defineOperation({
+  id: 'createUpload', tag: 'Files', summary: 'Start a direct upload', params: chatRouteParams, body: uploadRequestBody,
+  description: 'Step 1 of an upload straight to storage: reserves a file and returns a presigned PUT. PUT the bytes with exactly `upload.headers`, then call …/complete.',
+  responses: { 201: { schema: apiSchemas.CreateUploadResponse, description: 'The upload ticket.' } },
+  errors: [chatNotFound, fileTooLarge, tooManyFiles, unsupportedType, storageUnavailable] })
 
 // Step 1 of a direct upload: reserve a file and hand out a presigned PUT for its object.
 export default defineEventHandler(async (event) => {

@@ -1,26 +1,9 @@
 import type { ChatFileResponse } from '#shared/types/api'
 
-// OpenAPI (components: server/api/[...path].ts). A build-time macro: keep the argument a plain literal.
-defineRouteMeta({
-  openAPI: {
-    tags: ['Files'],
-    operationId: 'completeUpload',
-    summary: 'Finish a direct upload',
-    description: 'Step 2 of an upload straight to storage: checks that storage holds exactly the declared size and type, and from then on lists the file. Calling it again for a completed file returns the file again.',
-    parameters: [{ $ref: '#/components/parameters/UserId' }, { $ref: '#/components/parameters/ChatId' }, { $ref: '#/components/parameters/FileId' }],
-    security: [{ session: [] }],
-    responses: {
-      200: { description: 'The completed file, as the listing shows it.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ChatFileResponse' } } } },
-      400: { $ref: '#/components/responses/BadRequest' },
-      401: { $ref: '#/components/responses/Unauthorized' },
-      404: { $ref: '#/components/responses/FileNotFound' },
-      409: { description: 'Nothing has been uploaded to the URL yet; upload, then call again.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' }, example: { statusCode: 409, statusMessage: 'Conflict', data: { message: 'The file has not been uploaded to its URL yet' } } } } },
-      422: { description: 'The upload does not match the declared size or type; it was discarded, start again.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' }, example: { statusCode: 422, statusMessage: 'Unprocessable Entity', data: { message: 'The uploaded file does not match what was declared: 10 bytes arrived, 12 were declared; it was discarded' } } } } },
-      500: { $ref: '#/components/responses/ServerError' },
-      503: { $ref: '#/components/responses/StorageUnavailable' },
-    },
-  },
-})
+export const openapi = defineOperation({
+  id: 'completeUpload', tag: 'Files', summary: 'Finish a direct upload', params: fileRouteParams, errors: [fileNotFound, uploadNotReceived, uploadMismatch, storageUnavailable],
+  description: 'Step 2 of a direct upload: checks that storage holds exactly the declared size, type and SHA-256, then lists the file. Again for a completed file: the file again.',
+  responses: { 200: { schema: apiSchemas.ChatFileResponse, description: 'The completed file, as the listing shows it.' } } })
 
 // Step 2 of a direct upload: the file counts only once storage holds exactly what was declared.
 export default defineEventHandler(async (event) => {
