@@ -117,7 +117,7 @@ export default defineNuxtConfig({
       config.errorHandler = [fileURLToPath(new URL('./server/error-handler', import.meta.url)), ...handlers]
       // @nuxt/icon always adds /api/_nuxt_icon/:collection; every icon here is bundled into the client
       // (icon.provider 'none'), so that route would only answer 404s, to any method.
-      config.handlers = config.handlers?.filter(h => !h.route?.startsWith('/api/_nuxt_icon/'))
+      config.handlers = config.handlers?.filter(h => !h?.route?.startsWith('/api/_nuxt_icon/'))
     },
   },
 })
