@@ -25,7 +25,7 @@ import type { BenchServer } from './lib/server'
 // stopped again, on failure and on Ctrl-C too.
 //
 // BENCH_RUNS (1) repeats the measurements that many times on the same server and reports each run;
-// BENCH_SKIP_BUILD=1 reuses bench/.output; BENCH_CELL_SECONDS (5), BENCH_ROUNDS (3) and BENCH_SOAK_SECONDS (60)
+// BENCH_SKIP_BUILD=1 reuses bench/.output; BENCH_CELL_SECONDS (5), BENCH_ROUNDS (5) and BENCH_SOAK_SECONDS (60)
 // set the durations; BENCH_NO_PIN=1 leaves CPU placement to the kernel; BENCH_CPU_PROF=<dir> runs the server
 // under `node --cpu-prof`, and BENCH_PROFILE=<endpoint|naive|floor>:<files>[:<connections>] then only loads
 // that one route for 20 s.
@@ -35,7 +35,7 @@ const outputDir = join(root, 'bench/.output')
 const resultsFile = join(root, 'bench/results.json')
 const RUNS = Number(process.env.BENCH_RUNS) || 1
 const CELL_SECONDS = Number(process.env.BENCH_CELL_SECONDS) || 5
-const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 5
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS) || 60
 const SOAK_WARMUP_SECONDS = 10
 const FILE_COUNTS = [0, 10, 100, 1000, 10_000] as const

@@ -24,18 +24,21 @@ export interface Measured {
   cpuMsPerRequest: number
   /** Largest resident memory of the server's processes while this ran, MB. */
   rssMaxMB: number
+  /** Requests per second in each round, in round order (rounds pair the routes up in time). */
+  roundRps: number[]
 }
 
 /**
  * Several routes measured side by side: `rounds` rounds, each giving every route `seconds` of load in turn
- * (after a 1 s warm-up and once the server is idle), so a busy moment of the machine hits all of them
- * alike. Throughput is requests over time summed across rounds; latencies are the median round's.
+ * (after a 1 s warm-up and once the server is idle), the order rotating from round to round, so a busy moment
+ * of the machine or a drift over the run hits all of them alike. Throughput is requests over time summed
+ * across rounds; latencies are the median round's; `roundRps` keeps each round for paired comparisons.
  */
 export async function sideBySide<K extends string>(server: BenchServer, targets: Record<K, Target>, options: { connections: number, seconds: number, rounds: number }): Promise<Record<K, Measured>> {
   const keys = Object.keys(targets) as K[]
-  const perRound: Record<string, (Measured & { ticks: number })[]> = {}
+  const perRound: Record<string, (Omit<Measured, 'roundRps'> & { ticks: number })[]> = {}
   for (let round = 0; round < options.rounds; round++) {
-    for (const key of keys) {
+    for (const key of [...keys.slice(round % keys.length), ...keys.slice(0, round % keys.length)]) {
       await waitIdle(server.pids)
       const { url, headers } = targets[key]
       await cannon(url, options.connections, 1, headers)
@@ -70,6 +73,7 @@ export async function sideBySide<K extends string>(server: BenchServer, targets:
       latencyMs: median.latencyMs,
       cpuMsPerRequest: rounds.reduce((n, r) => n + r.ticks, 0) * 10 / requests,
       rssMaxMB: Math.max(...rounds.map(r => r.rssMaxMB)),
+      roundRps: rounds.map(r => r.rps),
     }
   }
   return out

@@ -37,7 +37,17 @@ export async function startServer({ root, outputDir, env, workers = 1, pin = wor
   })
   child.stdout!.pipe(out)
   child.stderr!.pipe(out)
-  const stop = () => stopProcess(child)
+  // Workers first, each shutting down on its own (so `--cpu-prof` writes its profile), then the primary.
+  const stop = async () => {
+    for (const pid of processTree(child.pid!).slice(1)) {
+      try {
+        process.kill(pid, 'SIGTERM')
+      }
+      catch {} // already gone
+    }
+    for (let i = 0; processTree(child.pid!).length > 1 && i < 100; i++) await sleep(100)
+    await stopProcess(child)
+  }
   cleanups.push(stop)
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}); see bench/server.log`)
