@@ -37,19 +37,12 @@ export function useFileDrop(onFiles: (files: File[]) => void) {
     onFiles(files.map(named))
   }
 
+  const listeners = { dragenter: enter, dragover: over, dragleave: leave, drop, paste } as const
   onMounted(() => {
-    window.addEventListener('dragenter', enter)
-    window.addEventListener('dragover', over)
-    window.addEventListener('dragleave', leave)
-    window.addEventListener('drop', drop)
-    window.addEventListener('paste', paste)
+    for (const [type, listener] of Object.entries(listeners)) window.addEventListener(type, listener as EventListener)
   })
   onBeforeUnmount(() => {
-    window.removeEventListener('dragenter', enter)
-    window.removeEventListener('dragover', over)
-    window.removeEventListener('dragleave', leave)
-    window.removeEventListener('drop', drop)
-    window.removeEventListener('paste', paste)
+    for (const [type, listener] of Object.entries(listeners)) window.removeEventListener(type, listener as EventListener)
   })
   return { dragging }
 }

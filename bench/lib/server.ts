@@ -24,6 +24,13 @@ export interface ServerOptions {
   pin?: boolean
 }
 
+function signal(pid: number, name: NodeJS.Signals) {
+  try {
+    process.kill(pid, name)
+  }
+  catch {} // already gone
+}
+
 export async function startServer({ root, outputDir, env, workers = 1, pin = workers === 1 }: ServerOptions): Promise<BenchServer> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
@@ -37,16 +44,14 @@ export async function startServer({ root, outputDir, env, workers = 1, pin = wor
   })
   child.stdout!.pipe(out)
   child.stderr!.pipe(out)
-  // Workers first, each shutting down on its own (so `--cpu-prof` writes its profile), then the primary.
+  // The primary first (it then stops replacing workers that exit), then each worker shuts down on its own
+  // (so `--cpu-prof` writes its profile); anything still there after the grace period is killed.
   const stop = async () => {
-    for (const pid of processTree(child.pid!).slice(1)) {
-      try {
-        process.kill(pid, 'SIGTERM')
-      }
-      catch {} // already gone
-    }
-    for (let i = 0; processTree(child.pid!).length > 1 && i < 100; i++) await sleep(100)
+    const workers = processTree(child.pid!).slice(1)
+    child.kill('SIGTERM')
+    for (const pid of workers) signal(pid, 'SIGTERM')
     await stopProcess(child)
+    for (const pid of workers) signal(pid, 'SIGKILL')
   }
   cleanups.push(stop)
   for (let i = 0; ; i++) {

@@ -5,7 +5,7 @@ import type { Chat, ChatFile, ChatSummary } from '#shared/types/api'
 import type { ChatConversationFile, PrismaClient } from '../generated/prisma/client'
 import { preparedStatement, useDatabase, usePrisma } from './prisma'
 import type { Database } from './prisma'
-import { ACTIVE_SESSION_CTE, requireSession, sessionArgs, sessionArgTypes, useSessionLifetimes } from './sessions'
+import { ACTIVE_SESSION_CTE, requireSession, sessionArgs, useSessionLifetimes } from './sessions'
 import type { CookieSession, SessionLifetimes } from './sessions'
 
 // PostgreSQL `integer` ids: a larger number cannot name a row and would make the query itself fail.
@@ -57,7 +57,7 @@ export const chatFilesInSession = preparedStatement('chat_files_in_session', `
   FROM active_session s
   LEFT JOIN chat_conversation c ON c.id = $5 AND c.user_id = s.user_id AND $6::boolean
   LEFT JOIN chat_conversation_file f ON f.chat_conversation_id = c.id AND f.completed_at IS NOT NULL
-  ORDER BY f.created_at, f.id`, [...sessionArgTypes, { scalarType: 'int', arity: 'scalar' }, { scalarType: 'boolean', arity: 'scalar' }])
+  ORDER BY f.created_at, f.id`)
 
 /**
  * The files of chat `chatId` if, and only if, the session may still be used and the chat belongs to both the

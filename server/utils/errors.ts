@@ -136,15 +136,14 @@ const UNAVAILABLE_SQLSTATE = /^(?:08\w{3}|57P0[1-3]|53300)$/
 export function databaseUnavailableReason(error: unknown): string | undefined {
   const seen = new Set<unknown>()
   type AdapterError = { cause?: { kind?: unknown, code?: unknown } }
-  let current = error as { kind?: unknown, code?: unknown, cause?: unknown, driverAdapterError?: AdapterError, meta?: { driverAdapterError?: AdapterError } } | undefined
+  let current = error as { code?: unknown, cause?: unknown, driverAdapterError?: AdapterError, meta?: { driverAdapterError?: AdapterError } } | undefined
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current)
-    // Prisma puts the pg adapter's error on the error itself, or in `meta` for raw queries. Statements run on
-    // the adapter directly (server/utils/prisma.ts) throw the adapter's error, whose cause is that same
-    // `{kind, code}` description; h3 keeps that cause when it wraps the error.
-    const described = (current.driverAdapterError ?? current.meta?.driverAdapterError)?.cause ?? (typeof current.kind === 'string' ? current : undefined)
-    const kind = described?.kind
-    const sqlState = described?.code
+    // Prisma puts the pg adapter's error on the error itself, or in `meta` for raw queries; statements run on
+    // the pool directly (server/utils/prisma.ts) throw pg's own error, with a Node or SQLSTATE code.
+    const adapter = current.driverAdapterError ?? current.meta?.driverAdapterError
+    const kind = adapter?.cause?.kind
+    const sqlState = adapter?.cause?.code
     const code = typeof current.code === 'string' ? current.code : undefined
     if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return [code, kind].filter(Boolean).join(' ')
     if (kind === 'postgres' && typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState)) return `SQLSTATE ${sqlState}`

@@ -6,7 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client'
 import { SESSION_TOUCH_INTERVAL, sessionCookieName } from './config'
 import { signInRequired } from './errors'
 import { preparedStatement, useDatabase, usePrisma } from './prisma'
-import type { ArgTypes, Database } from './prisma'
+import type { Database } from './prisma'
 import { clientAddress, useRequestSettings } from './requests'
 
 // Sessions recorded server-side. The sealed `neptun-session` cookie (nuxt-auth-utils) carries the session's id
@@ -54,14 +54,10 @@ export const ACTIVE_SESSION_CTE = `active_session AS (
     WHERE u.id = a.id AND u.last_seen_at < now() - interval '${SESSION_TOUCH_INTERVAL} seconds'
   )`
 
-/** The arguments ACTIVE_SESSION_CTE takes, and their types. */
+/** The arguments ACTIVE_SESSION_CTE takes. */
 export const sessionArgs = (session: CookieSession, t: SessionLifetimes) => [session.id, session.user.id, t.maxAge, t.idleTimeout]
-export const sessionArgTypes = [
-  { scalarType: 'string', arity: 'scalar' }, { scalarType: 'string', arity: 'scalar' },
-  { scalarType: 'int', arity: 'scalar' }, { scalarType: 'int', arity: 'scalar' },
-] as const satisfies ArgTypes
 
-const sessionActive = preparedStatement('session_active', `WITH ${ACTIVE_SESSION_CTE} SELECT id FROM active_session`, sessionArgTypes)
+const sessionActive = preparedStatement('session_active', `WITH ${ACTIVE_SESSION_CTE} SELECT id FROM active_session`)
 
 /** Whether the database still accepts the session; one round trip (it also records the session's use). */
 export async function isSessionActive(session: CookieSession, t: SessionLifetimes = useSessionLifetimes(), db: Database = useDatabase()): Promise<boolean> {

@@ -1,23 +1,13 @@
-import { createPage, setup, url } from '@nuxt/test-utils/e2e'
+import { createPage, url } from '@nuxt/test-utils/e2e'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPhoto, tinyPdf } from '../../prisma/seed'
 import { appEnv, createChatWithFiles, signUpUser, useServices } from '../helpers/app'
-import { outputDir, rootDir } from '../helpers/paths'
-import { browserOptions, open, snapAndCheck } from './helpers'
+import { open, setupBrowserApp, snapAndCheck } from './helpers'
 
 // Every page and state of the web UI, in light and dark and at phone size: a screenshot of each in
 // tests/.output/screenshots/, and no serious or critical axe-core violation anywhere.
-await setup({
-  rootDir,
-  fixture: false as unknown as string,
-  build: false,
-  server: true,
-  browser: true,
-  browserOptions,
-  nuxtConfig: { nitro: { output: { dir: outputDir } } },
-  env: appEnv(),
-})
+await setupBrowserApp()
 const services = useServices()
 
 let page: Page

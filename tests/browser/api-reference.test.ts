@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { createPage, setup, url } from '@nuxt/test-utils/e2e'
+import { createPage, url } from '@nuxt/test-utils/e2e'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthResponse, ChatResponse } from '../../shared/types/api'
-import { appEnv } from '../helpers/app'
-import { outputDir, rootDir } from '../helpers/paths'
-import { browserOptions, open, snap } from './helpers'
+import { open, setupBrowserApp, snap } from './helpers'
 
 // /api-reference in Chromium: Swagger UI (swagger-ui-dist, bundled) renders every operation of the generated
 // document and nothing internal, shows an operation's statuses and examples, and can call the API with the
 // browser's session.
-await setup({
-  rootDir,
-  fixture: false as unknown as string,
-  build: false,
-  server: true,
-  browser: true,
-  browserOptions,
-  nuxtConfig: { nitro: { output: { dir: outputDir } } },
-  env: appEnv(),
-})
+await setupBrowserApp()
 
 type Json = Record<string, any>
 let page: Page

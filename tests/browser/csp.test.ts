@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { createPage, setup, url } from '@nuxt/test-utils/e2e'
+import { createPage, url } from '@nuxt/test-utils/e2e'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthResponse, GetChatFilesResponse } from '../../shared/types/api'
-import { appEnv } from '../helpers/app'
-import { outputDir, rootDir } from '../helpers/paths'
-import { browserOptions, open, snap } from './helpers'
+import { setupBrowserApp, snap } from './helpers'
 
 // The pages work under their Content-Security-Policy in Chromium, and nothing is refused along the way: no
 // `securitypolicyviolation` event and no CSP message in the console, from sign-in to an upload, a preview of a
 // stored file and the API reference. Selectors are generic (input types, not labels): the UI may change.
-await setup({
-  rootDir,
-  fixture: false as unknown as string,
-  build: false,
-  server: true,
-  browser: true,
-  browserOptions,
-  nuxtConfig: { nitro: { output: { dir: outputDir } } },
-  env: appEnv(),
-})
+await setupBrowserApp()
 
 const email = `csp-${randomUUID()}@example.com`
 const password = 'browser password 1'

@@ -1,24 +1,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { createPage, setup, url } from '@nuxt/test-utils/e2e'
+import { createPage, url } from '@nuxt/test-utils/e2e'
 import type { Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPhoto } from '../../prisma/seed'
 import { appEnv } from '../helpers/app'
-import { outputDir, rootDir } from '../helpers/paths'
-import { browserOptions, open, snap } from './helpers'
+import { open, setupBrowserApp, snap } from './helpers'
 
 // The web UI in Debian's Chromium against the production build, real PostgreSQL and S3-compatible storage.
-await setup({
-  rootDir,
-  fixture: false as unknown as string,
-  build: false,
-  server: true,
-  browser: true,
-  browserOptions,
-  nuxtConfig: { nitro: { output: { dir: outputDir } } },
-  env: appEnv({ NUXT_UPLOAD_MAX_BYTES: String(8 * 1024 * 1024), NUXT_UPLOAD_ALLOWED_TYPES: 'text/*,image/*,application/pdf,application/octet-stream' }),
-})
+await setupBrowserApp({ NUXT_UPLOAD_MAX_BYTES: String(8 * 1024 * 1024), NUXT_UPLOAD_ALLOWED_TYPES: 'text/*,image/*,application/pdf,application/octet-stream' })
 
 const email = `browser-${randomUUID()}@example.com`
 const password = 'browser password 1'

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { url } from '@nuxt/test-utils/e2e'
 import type { Page } from 'playwright-core'
+import { setupApp } from '../helpers/app'
 import { rootDir } from '../helpers/paths'
 
 export const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
@@ -12,6 +13,11 @@ export const browserOptions = {
     executablePath: chromium,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   },
+}
+
+/** The production build on the suite's services, and Chromium to drive it (one server per test file). */
+export function setupBrowserApp(overrides: Record<string, string> = {}) {
+  return setupApp(overrides, { browser: true, browserOptions })
 }
 
 export const screenshotDir = `${rootDir}/tests/.output/screenshots`

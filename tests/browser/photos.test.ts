@@ -1,26 +1,16 @@
 import { writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { createPage, setup, url } from '@nuxt/test-utils/e2e'
+import { createPage, url } from '@nuxt/test-utils/e2e'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPhoto } from '../../prisma/seed'
-import { appEnv, fetch, signUpUser, useServices } from '../helpers/app'
-import { outputDir, rootDir } from '../helpers/paths'
-import { browserOptions, open, screenshotDir, snap } from './helpers'
+import { fetch, signUpUser, useServices } from '../helpers/app'
+import { open, screenshotDir, setupBrowserApp, snap } from './helpers'
 
 // What a chat of 100 phone photos (12 megapixels, 2–4 MB each) costs the browser: shown with the small
 // thumbnails the server makes, and, for comparison, with the originals in the same lazy <img> elements.
 // The numbers are written to tests/.output/photos-measurement.json and printed; the README quotes them.
-await setup({
-  rootDir,
-  fixture: false as unknown as string,
-  build: false,
-  server: true,
-  browser: true,
-  browserOptions,
-  nuxtConfig: { nitro: { output: { dir: outputDir } } },
-  env: appEnv(),
-})
+await setupBrowserApp()
 const services = useServices()
 const PHOTOS = 100
 

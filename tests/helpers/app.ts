@@ -15,8 +15,8 @@ export function appEnv(overrides: Record<string, string> = {}) {
   return { ...inject('appEnv'), ...overrides }
 }
 
-/** Starts the production build of the app for this test file (one server per file). */
-export async function setupApp(overrides: Record<string, string> = {}) {
+/** Starts the production build of the app for this test file (one server per file); `options` add to it (a browser). */
+export async function setupApp(overrides: Record<string, string> = {}, options: Partial<Parameters<typeof setup>[0]> = {}) {
   await setup({
     rootDir,
     fixture: false as unknown as string,
@@ -24,6 +24,7 @@ export async function setupApp(overrides: Record<string, string> = {}) {
     server: true,
     nuxtConfig: { nitro: { output: { dir: outputDir } } },
     env: appEnv(overrides),
+    ...options,
   })
 }
 
