@@ -13,7 +13,7 @@ import { committedStatements, createDatabase, seedChat, withClient } from './lib
 import { cannon, peakExtraRss, roundTrips, sideBySide } from './lib/load'
 import type { Target } from './lib/load'
 import { cleanup, cleanups, pinLoadGenerator, pinning, rssMB, run, waitIdle } from './lib/processes'
-import { checks, report, VARIANTS } from './lib/report'
+import { checks, pairedRatio, report, VARIANTS } from './lib/report'
 import type { Cell, Encoded, Results, Run, Variant } from './lib/report'
 import { startServer } from './lib/server'
 import type { BenchServer } from './lib/server'
@@ -25,17 +25,18 @@ import type { BenchServer } from './lib/server'
 // stopped again, on failure and on Ctrl-C too.
 //
 // BENCH_RUNS (1) repeats the measurements that many times on the same server and reports each run;
-// BENCH_SKIP_BUILD=1 reuses bench/.output; BENCH_CELL_SECONDS (5), BENCH_ROUNDS (5) and BENCH_SOAK_SECONDS (60)
+// BENCH_SKIP_BUILD=1 reuses bench/.output; BENCH_CELL_SECONDS (5), BENCH_ROUNDS (11) and BENCH_SOAK_SECONDS (60)
 // set the durations; BENCH_NO_PIN=1 leaves CPU placement to the kernel; BENCH_CPU_PROF=<dir> runs the server
 // under `node --cpu-prof`, and BENCH_PROFILE=<endpoint|naive|floor>:<files>[:<connections>] then only loads
-// that one route for 20 s.
+// that one route for 20 s; BENCH_COMPARE=<files>[:<connections>] only measures the endpoint against the floor
+// at that chat size (BENCH_ROUNDS rounds) and prints each round's ratio.
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outputDir = join(root, 'bench/.output')
 const resultsFile = join(root, 'bench/results.json')
 const RUNS = Number(process.env.BENCH_RUNS) || 1
 const CELL_SECONDS = Number(process.env.BENCH_CELL_SECONDS) || 5
-const ROUNDS = Number(process.env.BENCH_ROUNDS) || 5
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 11
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS) || 60
 const SOAK_WARMUP_SECONDS = 10
 const FILE_COUNTS = [0, 10, 100, 1000, 10_000] as const
@@ -107,6 +108,15 @@ async function main() {
     const t = target(variant, Number(files))
     const r = await cannon(t.url, Number(connections), 20, t.headers)
     log(`${(r.requests.total / r.duration).toFixed(1)} req/s`)
+    return 0
+  }
+
+  // Comparison mode: endpoint and floor side by side at one chat size, each round's ratio printed, nothing else.
+  if (process.env.BENCH_COMPARE) {
+    const [files, connections = 50, withNaive] = process.env.BENCH_COMPARE.split(':').map(Number) as [number, number?, number?]
+    const m = await sideBySide(server, { endpoint: target('endpoint', files), ...(withNaive ? { naive: target('naive', files) } : {}), floor: target('floor', files) }, { connections: Number(connections), seconds: CELL_SECONDS, rounds: ROUNDS })
+    log(`${files} files, ${connections} conn: endpoint ÷ floor per round ${m.endpoint.roundRps.map((rps, i) => (rps / m.floor.roundRps[i]!).toFixed(3)).join(', ')}; median ${pairedRatio(m.endpoint, m.floor).toFixed(3)}`)
+    log(`CPU ms/request: endpoint ${m.endpoint.cpuMsPerRequest.toFixed(3)}, floor ${m.floor.cpuMsPerRequest.toFixed(3)}`)
     return 0
   }
 
@@ -183,8 +193,12 @@ async function measure(server: BenchServer, target: (v: Variant, files: number, 
     else for (const connections of [1, 50]) plan.push({ files, connections, seconds: CELL_SECONDS, rounds: files <= 100 && connections === 50 ? ROUNDS : 1 })
   }
   for (const { files, connections, seconds, rounds } of plan) {
-    const targets = Object.fromEntries(VARIANTS.map(v => [v, target(v, files)])) as Record<Variant, Target>
-    const measured = await sideBySide(server, targets, { connections, seconds, rounds })
+    // Endpoint and floor in paired rounds; the naive peer in rounds of its own, so that the garbage and the
+    // database work its heavy requests leave behind land on neither side of the pair.
+    const measured = {
+      ...await sideBySide(server, { endpoint: target('endpoint', files), floor: target('floor', files) }, { connections, seconds, rounds }),
+      ...await sideBySide(server, { naive: target('naive', files) }, { connections, seconds, rounds: Math.min(rounds, 2) }),
+    }
     for (const v of VARIANTS) {
       const cell: Cell = { files, connections, variant: v, ...measured[v] }
       http.push(cell)
@@ -214,7 +228,7 @@ async function measure(server: BenchServer, target: (v: Variant, files: number, 
       log(`${String(files).padStart(5)} files, asked ${encoding.padEnd(8)} got ${got.padEnd(8)}: ${bytes} bytes, ${m.cpuMsPerRequest.toFixed(2)} CPU ms/req`)
     }
   }
-  const cost = await sideBySide(server, { identity: target('endpoint', 100, { 'accept-encoding': 'identity' }), br: target('endpoint', 100, { 'accept-encoding': 'br' }) }, { connections: 50, seconds: CELL_SECONDS, rounds: ROUNDS })
+  const cost = await sideBySide(server, { identity: target('endpoint', 100, { 'accept-encoding': 'identity' }), br: target('endpoint', 100, { 'accept-encoding': 'br' }) }, { connections: 50, seconds: CELL_SECONDS, rounds: 5 })
   log(`100 files, 50 conn: ${cost.br.rps.toFixed(0)} req/s with br, ${cost.identity.rps.toFixed(0)} without`)
 
   log('memory: extra peak RSS of serving one 10,000-file response')
@@ -265,7 +279,7 @@ async function measureCluster(env: NodeJS.ProcessEnv, paths: Paths, cookie: stri
     const server = await startServer({ root, outputDir, env, workers, pin: false })
     log(`cluster: ${workers} worker${workers > 1 ? 's' : ''}, unpinned (pids ${server.pids().join(', ')})`)
     for (const files of [0, 100]) {
-      const m = (await sideBySide(server, { endpoint: { url: server.base + paths.endpoint(files), headers: { cookie } } }, { connections: 50, seconds: CELL_SECONDS, rounds: ROUNDS })).endpoint
+      const m = (await sideBySide(server, { endpoint: { url: server.base + paths.endpoint(files), headers: { cookie } } }, { connections: 50, seconds: CELL_SECONDS, rounds: 3 })).endpoint
       out.push({ workers, files, connections: 50, rps: m.rps, p50: m.latencyMs.p50, p99: m.latencyMs.p99 })
       log(`${workers} worker(s), ${files} files, 50 conn: ${m.rps.toFixed(1)} req/s (CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req)`)
     }

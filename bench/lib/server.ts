@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { cleanups, freePort, onServerCore, processTree, stopProcess } from './processes'
@@ -51,7 +51,9 @@ export async function startServer({ root, outputDir, env, workers = 1, pin = wor
     child.kill('SIGTERM')
     for (const pid of workers) signal(pid, 'SIGTERM')
     await stopProcess(child)
-    for (const pid of workers) signal(pid, 'SIGKILL')
+    const alive = (pid: number) => existsSync(`/proc/${pid}`)
+    for (let i = 0; workers.some(alive) && i < 100; i++) await sleep(100)
+    for (const pid of workers.filter(alive)) signal(pid, 'SIGKILL')
   }
   cleanups.push(stop)
   for (let i = 0; ; i++) {

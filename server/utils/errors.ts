@@ -128,6 +128,8 @@ const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', '
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'])
 // PostgreSQL SQLSTATEs: connection exceptions (08…), shutting down or starting up (57P01–57P03), too many connections.
 const UNAVAILABLE_SQLSTATE = /^(?:08\w{3}|57P0[1-3]|53300)$/
+// pg's own errors that carry no code: the server closed the socket (a restart), or no connection came in time.
+const UNAVAILABLE_PG_MESSAGES = /^(?:Connection terminated(?: unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect)$/
 
 /**
  * Why the database cannot be reached, in a few words (such as `P1001 DatabaseNotReachable`), when `error`
@@ -149,6 +151,7 @@ export function databaseUnavailableReason(error: unknown): string | undefined {
     if (kind === 'postgres' && typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState)) return `SQLSTATE ${sqlState}`
     if (code && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) return code
     if (code && UNAVAILABLE_SQLSTATE.test(code)) return `SQLSTATE ${code}`
+    if (!code && current instanceof Error && UNAVAILABLE_PG_MESSAGES.test(current.message)) return current.message
     current = current.cause as typeof current
   }
   return undefined

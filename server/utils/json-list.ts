@@ -18,6 +18,12 @@ const CHUNK_CHARS = 64 * 1024
 const WHOLE_BODY_CHARS = 1024 * 1024
 
 /**
+ * Lists up to this long (about 370 KB at a typical 740 bytes an item) are turned into JSON in one
+ * JSON.stringify call, as h3 does for any returned object: one call instead of one per item.
+ */
+const ONE_CALL_ITEMS = 512
+
+/**
  * Smaller bodies are sent as they are: a response that fits one network packet (Ethernet's 1,460-byte
  * segment) arrives no sooner compressed, and compressing it still costs 30–60 µs (bench: bytes on the wire).
  */
@@ -76,18 +82,20 @@ export function sendJsonList<R, T>(event: H3Event, key: string, items: readonly 
   const encoding = chooseEncoding(event.node.req.headers['accept-encoding'])
   res.setHeader('content-type', 'application/json')
   res.setHeader('vary', 'accept-encoding')
+  const whole = (body: string) => {
+    if (!encoding || body.length < COMPRESS_MIN_BYTES) return body
+    res.setHeader('content-encoding', encoding)
+    return compressWhole(encoding, Buffer.from(body))
+  }
+  if (items.length <= ONE_CALL_ITEMS) return whole(JSON.stringify({ [key]: items.map(toItem) }))
+
   const built: string[] = []
   let length = 0
   while (!done && length < WHOLE_BODY_CHARS) {
     built.push(next())
     length += built.at(-1)!.length
   }
-  if (done) {
-    const body = built.length === 1 ? built[0]! : built.join('')
-    if (!encoding || body.length < COMPRESS_MIN_BYTES) return body
-    res.setHeader('content-encoding', encoding)
-    return compressWhole(encoding, Buffer.from(body))
-  }
+  if (done) return whole(built.join(''))
 
   const source = Readable.from((function* () {
     for (const chunk of built.splice(0)) yield Buffer.from(chunk)

@@ -144,6 +144,25 @@ describe('databaseUnavailableReason', () => {
     }
   })
 
+  it('recognises a connection the server closes mid-statement (a restart), which pg reports without a code', async () => {
+    const { createServer } = await import('node:net')
+    const { createDatabase, preparedStatement } = await import('../../../server/utils/prisma')
+    // A "database" that accepts the connection and hangs up on it at once.
+    const server = createServer(socket => socket.destroy())
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const db = createDatabase(`postgresql://app:s3cret-pw@127.0.0.1:${(server.address() as { port: number }).port}/none`, { max: 1 })
+    try {
+      const error = await db.sql(preparedStatement('errors_test_two', 'SELECT 2'), []).catch((e: unknown) => e)
+      expect((error as Error).message).toMatch(/^Connection terminated/)
+      expect(databaseUnavailableReason(createError(error as Error))).toBe((error as Error).message)
+      expect(databaseUnavailableReason(new Error('Connection terminated by a user-defined check'))).toBeUndefined()
+    }
+    finally {
+      await db.prisma.$disconnect()
+      server.close()
+    }
+  })
+
   it('recognises driver and server codes for connections refused, dropped or not yet accepted', () => {
     expect(databaseUnavailableReason(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED')
     expect(databaseUnavailableReason({ code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'ConnectionClosed' } } } })).toBe('P2010 ConnectionClosed')

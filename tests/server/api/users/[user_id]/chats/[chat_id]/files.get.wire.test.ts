@@ -39,7 +39,7 @@ const path = (files: number) => `/api/users/${user.id}/chats/${chats[files]}/fil
 beforeAll(async () => {
   user = await signUpUser()
   // Rows only: the listing never touches the objects.
-  for (const files of [0, 1, 10, 3000]) {
+  for (const files of [0, 1, 10, 1000, 3000]) {
     const chat = await services.prisma.chatConversation.create({ data: { userId: user.id, name: `${files} files` } })
     chats[files] = chat.id
     await services.prisma.$executeRaw`
@@ -77,6 +77,22 @@ describe('GET …/files on the wire', () => {
       expect(res.headers['cache-control']).toBe('private, no-store')
       if (sent) expect(res.body.length).toBeLessThan(plain.body.length / 2)
       expect(unsigned(decode(res.body, sent))).toEqual(expected)
+    }
+  })
+
+  it('sends a listing too long for one JSON call but under 1 MiB whole, with its length, plain or compressed', async () => {
+    const plain = await raw(path(1000), { cookie: user.cookie })
+    expect(plain.status).toBe(200)
+    expect(Number(plain.headers['content-length'])).toBe(plain.body.length)
+    expect(plain.body.length).toBeGreaterThan(512 * 600)
+    expect(plain.body.length).toBeLessThan(1024 * 1024)
+    const body = decode(plain.body, undefined)
+    expect(body.chatFiles.map(f => f.name)).toEqual(Array.from({ length: 1000 }, (_, i) => `Grüße ${i + 1} ☕.pdf`))
+    for (const encoding of ['gzip', 'br'] as const) {
+      const res = await raw(path(1000), { 'cookie': user.cookie, 'accept-encoding': encoding })
+      expect(res.headers['content-encoding']).toBe(encoding)
+      expect(Number(res.headers['content-length'])).toBe(res.body.length)
+      expect(unsigned(decode(res.body, encoding))).toEqual(unsigned(body))
     }
   })
 
