@@ -114,9 +114,12 @@ async function main() {
   // Comparison mode: endpoint and floor side by side at one chat size, each round's ratio printed, nothing else.
   if (process.env.BENCH_COMPARE) {
     const [files, connections = 50, withNaive] = process.env.BENCH_COMPARE.split(':').map(Number) as [number, number?, number?]
-    const m = await sideBySide(server, { endpoint: target('endpoint', files), ...(withNaive ? { naive: target('naive', files) } : {}), floor: target('floor', files) }, { connections: Number(connections), seconds: CELL_SECONDS, rounds: ROUNDS })
-    log(`${files} files, ${connections} conn: endpoint ÷ floor per round ${m.endpoint.roundRps.map((rps, i) => (rps / m.floor.roundRps[i]!).toFixed(3)).join(', ')}; median ${pairedRatio(m.endpoint, m.floor).toFixed(3)}`)
-    log(`CPU ms/request: endpoint ${m.endpoint.cpuMsPerRequest.toFixed(3)}, floor ${m.floor.cpuMsPerRequest.toFixed(3)}`)
+    const targets: Record<string, Target> = { endpoint: target('endpoint', files), floor: target('floor', files) }
+    if (withNaive) targets.naive = target('naive', files)
+    const m = await sideBySide(server, targets, { connections: Number(connections), seconds: CELL_SECONDS, rounds: ROUNDS })
+    const [endpoint, floor] = [m.endpoint!, m.floor!]
+    log(`${files} files, ${connections} conn: endpoint ÷ floor per round ${endpoint.roundRps.map((rps, i) => (rps / floor.roundRps[i]!).toFixed(3)).join(', ')}; median ${pairedRatio(endpoint, floor).toFixed(3)}`)
+    log(`CPU ms/request: endpoint ${endpoint.cpuMsPerRequest.toFixed(3)}, floor ${floor.cpuMsPerRequest.toFixed(3)}`)
     return 0
   }
 
